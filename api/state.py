@@ -1,0 +1,44 @@
+"""The serving state: the loaded assistant for the current index version, swapped on re-ingest."""
+
+from __future__ import annotations
+
+import threading
+
+from rag.assistant import Assistant
+from rag.errors import IndexNotFound
+from rag.index import current_version
+from rag.settings import Settings
+
+
+class ServingState:
+    """Holds one ``Assistant``; a new index version is loaded aside and swapped in one assignment."""
+
+    def __init__(self, settings: Settings, dense: bool = True) -> None:
+        self.settings = settings
+        self.dense = dense
+        self._assistant: Assistant | None = None
+        self._lock = threading.Lock()
+        self.write_lock = threading.Lock()
+
+    @property
+    def assistant(self) -> Assistant:
+        if self._assistant is None:
+            with self._lock:
+                if self._assistant is None:
+                    self._assistant = Assistant.load(self.settings, dense=self.dense)
+        return self._assistant
+
+    def ready(self) -> bool:
+        try:
+            return self.assistant is not None
+        except IndexNotFound:
+            return False
+
+    def refresh(self) -> None:
+        """Load the current version if it changed (after an ingest by this or another worker)."""
+        latest = current_version(self.settings.index_dir)
+        if self._assistant is not None and latest == self._assistant.version:
+            return
+        fresh = Assistant.load(self.settings, dense=self.dense)
+        with self._lock:
+            self._assistant = fresh

@@ -1,0 +1,179 @@
+"""Blocks -> chunks: one chunk per table row, section-aligned chunks for prose.
+
+Row chunks repeat the document title, section and column labels so that a single
+retrieved chunk answers "who owns / when is it due". Budgets are counted with
+tiktoken but text is only ever cut at sentence or word boundaries (cutting token
+sequences splits multi-byte Vietnamese characters).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+
+from rag.schemas import Block, Chunk, TaskRecord
+from rag.tokens import count_tokens
+
+_SENTENCE_END = re.compile(r"(?<=[.;:!?…])\s+|\s+(?=- )|\s+(?=\+ )")
+DENSE_CHAR_BUDGET = 480
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def split_to_budget(text: str, max_tokens: int) -> list[str]:
+    """Split text at sentence boundaries (then at spaces) so each piece fits the budget."""
+    if count_tokens(text) <= max_tokens:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for sentence in _sentences(text, max_tokens):
+        candidate = f"{current} {sentence}".strip()
+        if current and count_tokens(candidate) > max_tokens:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _sentences(text: str, max_tokens: int) -> Iterable[str]:
+    for sentence in _SENTENCE_END.split(text):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        if count_tokens(sentence) <= max_tokens:
+            yield sentence
+            continue
+        words = sentence.split(" ")
+        part: list[str] = []
+        for word in words:
+            if part and count_tokens(" ".join([*part, word])) > max_tokens:
+                yield " ".join(part)
+                part = []
+            part.append(word)
+        if part:
+            yield " ".join(part)
+
+
+def task_fields_text(task: TaskRecord) -> str:
+    """Labelled key fields of a task row, in the order users ask about them."""
+    fields = [
+        ("Đơn vị chủ trì", ", ".join(task.lead_units)),
+        ("Đơn vị phối hợp", ", ".join(task.coordinating_units)),
+        ("Thời gian hoàn thành", task.deadline.text),
+        ("Văn bản chỉ đạo", "; ".join(task.directives)),
+        ("Sản phẩm", task.product or ""),
+        ("Kết quả", task.status if task.status != "unknown" else ""),
+    ]
+    return " | ".join(f"{label}: {value}" for label, value in fields if value)
+
+
+def _row_header(title: str, block: Block) -> str:
+    return f"{title} | {block.section} | STT {block.row}"
+
+
+def row_chunks(
+    block: Block, title: str, doc_kind: str, task: TaskRecord | None, max_tokens: int
+) -> list[Chunk]:
+    header = _row_header(title, block)
+    fields = task_fields_text(task) if task else ""
+    body = task.text if task and task.text else block.text
+    head = f"{header} | Nhiệm vụ: "
+    budget = max(64, max_tokens - count_tokens(head) - count_tokens(fields) - 8)
+    parts = split_to_budget(body, budget)
+    chunks = []
+    for index, part in enumerate(parts):
+        text = f"{head}{part}"
+        if fields:
+            text = f"{text} | {fields}"
+        if task and task.result and index == len(parts) - 1:
+            text = f"{text} | Kết quả chi tiết: {task.result}"
+        dense = f"{block.section} | {fields} | {part}" if fields else f"{block.section} | {part}"
+        chunks.append(
+            _make_chunk(block, title, doc_kind, "row", text, dense[:DENSE_CHAR_BUDGET], index)
+        )
+    return chunks
+
+
+def _make_chunk(
+    block: Block, title: str, doc_kind: str, kind: str, text: str, dense: str, part: int
+) -> Chunk:
+    key = f"{block.source}:{block.page}:{block.line_start}-{block.line_end}:{kind}:{part}"
+    return Chunk(
+        id=_hash(key),
+        source=block.source,
+        title=title,
+        doc_kind=doc_kind,
+        kind=kind,
+        section=block.section,
+        text=text,
+        dense_text=dense,
+        line_start=block.line_start,
+        line_end=block.line_end,
+        content_hash=_hash(text),
+        page=block.page,
+        row=block.row,
+    )
+
+
+def prose_chunks(
+    blocks: Sequence[Block], title: str, doc_kind: str, max_tokens: int
+) -> list[Chunk]:
+    """Group consecutive prose blocks of one section up to the budget; split long paragraphs."""
+    chunks: list[Chunk] = []
+    group: list[Block] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        merged = Block(
+            source=group[0].source,
+            kind="prose",
+            section=group[0].section,
+            text=" ".join(b.text for b in group),
+            line_start=group[0].line_start,
+            line_end=group[-1].line_end,
+            page=group[0].page,
+            section_path=group[0].section_path,
+        )
+        for index, part in enumerate(split_to_budget(merged.text, max_tokens)):
+            text = f"{title} | {merged.section} | {part}" if merged.section else f"{title} | {part}"
+            dense = f"{merged.section} | {part}"[:DENSE_CHAR_BUDGET]
+            chunks.append(_make_chunk(merged, title, doc_kind, "section", text, dense, index))
+        group.clear()
+
+    for block in blocks:
+        same_place = group and block.section == group[0].section and block.page == group[0].page
+        fits = group and count_tokens(" ".join(b.text for b in [*group, block])) <= max_tokens
+        if not (same_place and fits):
+            flush()
+        group.append(block)
+    flush()
+    return chunks
+
+
+def chunk_document(
+    blocks: Sequence[Block],
+    title: str,
+    doc_kind: str,
+    tasks_by_line: dict[tuple[int | None, int], TaskRecord],
+    max_tokens: int,
+) -> list[Chunk]:
+    """All chunks of one document, in document order."""
+    chunks: list[Chunk] = []
+    prose: list[Block] = []
+    for block in blocks:
+        if block.kind == "row":
+            chunks.extend(prose_chunks(prose, title, doc_kind, max_tokens))
+            prose = []
+            task = tasks_by_line.get((block.page, block.line_start))
+            chunks.extend(row_chunks(block, title, doc_kind, task, max_tokens))
+        else:
+            prose.append(block)
+    chunks.extend(prose_chunks(prose, title, doc_kind, max_tokens))
+    return chunks

@@ -1,0 +1,200 @@
+"""The question-answering pipeline over one loaded index version:
+analyse question -> hybrid retrieval -> task lookup -> extractive composition (+ optional LLM).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.chroma import vector_store
+from rag.compose import Composer, Composition
+from rag.embeddings import shared_embeddings
+from rag.errors import InvalidQuestion
+from rag.evidence import TermWeights
+from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
+from rag.query import QueryAnalysis, analyse
+from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
+from rag.schemas import Answer, Chunk, TaskRecord
+from rag.settings import Settings
+from rag.taskstore import TaskFilter, TaskStore
+from rag.text import fold, normalize
+from rag.units import Gazetteer, default_gazetteer
+
+_STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
+FOLLOW_UP_MAX_TOKENS = 4
+
+
+@dataclass(frozen=True)
+class PreviousTurn:
+    """What a conversation remembers of its last answered question."""
+
+    question: str
+    task_id: str | None = None
+
+
+def validate_question(question: object, max_chars: int) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise InvalidQuestion("Câu hỏi không được để trống / the question must not be empty")
+    if len(question) > max_chars:
+        raise InvalidQuestion(
+            f"Câu hỏi dài quá {max_chars} ký tự / the question is longer than {max_chars} characters"
+        )
+    return question.strip()
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        files: IndexFiles,
+        tasks: TaskStore,
+        searcher: HybridSearcher,
+        gazetteer: Gazetteer,
+    ) -> None:
+        self.settings = settings
+        self.files = files
+        self.tasks = tasks
+        self.searcher = searcher
+        self.gazetteer = gazetteer
+        self.aliases = {s: d.aliases for s, d in files.documents.items()}
+        self._folded_corpus = "\n".join(
+            fold(" ".join(line for page in d.pages for line in page["lines"]))
+            for d in files.documents.values()
+        )
+        self._row_chunks = {
+            (c.source, c.page, c.line_start): c for c in files.chunks if c.kind == "row"
+        }
+        self.composer = Composer(
+            documents=files.documents,
+            weights=TermWeights(c.text for c in files.chunks),
+            task_at=self.task_for_chunk,
+            corpus_has=lambda entity: fold(entity) in self._folded_corpus,
+        )
+
+    @classmethod
+    def load(cls, settings: Settings, dense: bool = True, version: str | None = None) -> Assistant:
+        files = IndexFiles.load(settings.index_dir, version)
+        vectors = None
+        if dense:
+            embeddings = shared_embeddings(settings.embedding_model, settings.embedding_batch_size)
+            vectors = vector_store(settings, files.path / CHROMA_DIR, files.version, embeddings)
+        tasks = TaskStore(files.path / TASKS_FILE)
+        searcher = HybridSearcher(files, vectors, settings.fusion)
+        return cls(settings, files, tasks, searcher, default_gazetteer())
+
+    @property
+    def version(self) -> str:
+        return self.files.version
+
+    def close(self) -> None:
+        self.tasks.close()
+
+    def analyse(self, question: str) -> QueryAnalysis:
+        units = tuple(self.gazetteer.find_in_text(normalize(question)))
+        return analyse(question, units=units, aliases=self.aliases)
+
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(
+            searcher=self.searcher, analyse=self.analyse, k=self.settings.retrieve_k
+        )
+
+    def search(self, question: str, k: int | None = None) -> list[ScoredChunk]:
+        return self.searcher.search(self.analyse(question), k or self.settings.retrieve_k)
+
+    def task_for_chunk(self, chunk: Chunk) -> TaskRecord | None:
+        return self.tasks.at(chunk.source, chunk.page, chunk.line_start)
+
+    def chunk_for_task(self, task: TaskRecord) -> Chunk | None:
+        return self._row_chunks.get((task.source, task.page, task.line_start))
+
+    def listed_tasks(self, analysis: QueryAnalysis) -> list[tuple[TaskRecord, Chunk]]:
+        """'Which tasks does unit X lead/coordinate' is a registry query, not passage search."""
+        if not (analysis.has("list") and analysis.units):
+            return []
+        role = "coordinating" if "phoi hop" in analysis.folded else "lead"
+        spec = TaskFilter(
+            unit=analysis.units[0],
+            role=role,
+            source=analysis.sources[0] if analysis.sources else None,
+        )
+        found = []
+        for task in self.tasks.find(spec):
+            chunk = self.chunk_for_task(task)
+            if chunk is not None:
+                found.append((task, chunk))
+        return found
+
+    def row_count_note(self, chunk: Chunk, sentence: str) -> str | None:
+        stated = _STATED_TASK_COUNT.search(sentence)
+        if not stated:
+            return None
+        rows = self.tasks.count(chunk.source)
+        if rows and rows != int(stated.group(1)):
+            return (
+                f"Lưu ý: phụ lục kèm theo tài liệu này chỉ đánh số {rows} dòng nhiệm vụ, "
+                f"khác với con số {stated.group(1)} nêu trong văn bản."
+            )
+        return None
+
+    def is_follow_up(self, analysis: QueryAnalysis) -> bool:
+        content = [
+            t for t in analysis.tokens if "_" not in t and self.composer.weights.idf(t) > 2.0
+        ]
+        return (
+            len(content) <= FOLLOW_UP_MAX_TOKENS and not analysis.units and not analysis.doc_numbers
+        )
+
+    def compose(
+        self, question: str, previous: PreviousTurn | None = None
+    ) -> tuple[list[ScoredChunk], Composition, dict[str, float]]:
+        """Retrieve and compose; also returns the time spent in each step (ms)."""
+        started = time.perf_counter()
+        analysis = self.analyse(question)
+        follow_up = self._follow_up(analysis, previous)
+        if follow_up is not None:
+            hits = [ScoredChunk(chunk=follow_up[1], score=1.0, lexical=0.0, dense=0.0)]
+            listed: list[tuple[TaskRecord, Chunk]] = []
+        else:
+            hits = self.searcher.search(analysis, self.settings.retrieve_k)
+            listed = self.listed_tasks(analysis)
+        retrieved = time.perf_counter()
+        if follow_up is not None:
+            composition = self.composer.task_answer(analysis, *follow_up)
+        else:
+            composition = self.composer.compose(analysis, hits, listed, self.row_count_note)
+        done = time.perf_counter()
+        timing = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "compose": round((done - retrieved) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        return hits, composition, timing
+
+    def _follow_up(
+        self, analysis: QueryAnalysis, previous: PreviousTurn | None
+    ) -> tuple[TaskRecord, Chunk] | None:
+        if not (previous and previous.task_id and self.is_follow_up(analysis)):
+            return None
+        task = self.tasks.get(previous.task_id)
+        chunk = self.chunk_for_task(task) if task else None
+        return (task, chunk) if task and chunk else None
+
+    def ask(self, question: str, previous: PreviousTurn | None = None) -> Answer:
+        question = validate_question(question, self.settings.max_question_chars)
+        _, composition, timing = self.compose(question, previous)
+        return Answer(
+            answer=composition.text,
+            abstained=composition.abstained,
+            citations=composition.citations,
+            tasks=composition.tasks,
+            timing_ms=timing,
+        )
+
+
+def index_exists(index_dir: Path) -> bool:
+    from rag.index import current_version
+
+    return current_version(index_dir) is not None

@@ -1,0 +1,271 @@
+"""Extractive answers: short Vietnamese sentences built from the retrieved table row or the
+best passage sentences, each claim followed by ``[n]`` pointing at ``citations[n-1]``.
+
+No model is needed. When the retrieved text does not answer the question (the question
+names something the corpus never mentions, or no passage holds the kind of value asked
+for) the answer abstains and lists the nearest passages instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rag.evidence import TermWeights, coverage, fits_shape, has_date, overlap_score, split_sentences
+from rag.index import StoredDocument
+from rag.query import QueryAnalysis, named_entities
+from rag.retrieve import ScoredChunk
+from rag.schemas import Chunk, Citation, TaskRecord
+from rag.text import fold
+
+ABSTAIN_TEXT = (
+    "Không tìm thấy thông tin này trong tài liệu hiện có. "
+    "Các đoạn gần nhất được liệt kê dưới đây để tham khảo."
+)
+TASK_INTENTS = ("owner", "coordinator", "deadline", "directive", "status", "product")
+MIN_COVERAGE = 0.45
+MIN_SENTENCE_COVERAGE = 0.3
+QUOTE_CHARS = 400
+LIST_LIMIT = 6
+
+
+@dataclass
+class Composition:
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    tasks: list[TaskRecord] = field(default_factory=list)
+
+
+class CitationList:
+    """Numbers citations in the order claims use them; one number per distinct place."""
+
+    def __init__(self, documents: dict[str, StoredDocument]) -> None:
+        self.documents = documents
+        self.items: list[Citation] = []
+
+    def cite(
+        self, chunk: Chunk, quote: str | None = None, lines: tuple[int, int] | None = None
+    ) -> int:
+        start, end = lines or (chunk.line_start, chunk.line_end)
+        for item in self.items:
+            if (item.source, item.page, item.line_start, item.line_end) == (
+                chunk.source,
+                chunk.page,
+                start,
+                end,
+            ):
+                return item.id
+        citation = Citation(
+            id=len(self.items) + 1,
+            source=chunk.source,
+            title=chunk.title,
+            section=chunk.section or None,
+            page=chunk.page,
+            line_start=start,
+            line_end=end,
+            quote=quote or self.original_text(chunk.source, chunk.page, start, end),
+        )
+        self.items.append(citation)
+        return citation.id
+
+    def original_text(self, source: str, page: int | None, start: int, end: int) -> str:
+        document = self.documents.get(source)
+        if document is None:
+            return ""
+        lines = document.lines(page)[start - 1 : end]
+        text = re.sub(r"\s+", " ", " ".join(lines)).strip()
+        return text[:QUOTE_CHARS] + ("…" if len(text) > QUOTE_CHARS else "")
+
+    def line_of(self, chunk: Chunk, sentence: str) -> tuple[int, int]:
+        """Narrow a chunk's span to the line(s) where a sentence starts, when it can be found."""
+        document = self.documents.get(chunk.source)
+        if document is None:
+            return chunk.line_start, chunk.line_end
+        lines = document.lines(chunk.page)
+        probe = fold(sentence)[:40]
+        words = probe.split()[:5]
+        for number in range(chunk.line_start, min(chunk.line_end, len(lines)) + 1):
+            folded_line = fold(lines[number - 1])
+            if words and " ".join(words) in re.sub(r"\s+", " ", folded_line):
+                last = number
+                # A hard-wrapped sentence continues on the following lines.
+                while last < chunk.line_end and len(fold(" ".join(lines[number - 1 : last]))) < len(
+                    fold(sentence)
+                ):
+                    last += 1
+                return number, last
+        return chunk.line_start, chunk.line_end
+
+
+def _short(text: str, limit: int) -> str:
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _join_units(units: Sequence[str], limit: int = 4) -> str:
+    shown = list(units[:limit])
+    more = len(units) - len(shown)
+    return ", ".join(shown) + (f" và {more} đơn vị khác" if more > 0 else "")
+
+
+def _task_fields(task: TaskRecord, intents: Sequence[str]) -> list[tuple[str, str]]:
+    lead = _join_units(task.lead_units)
+    fields = {
+        "owner": ("chủ trì", lead),
+        "coordinator": ("phối hợp", _join_units(task.coordinating_units, 6)),
+        "deadline": ("thời hạn", task.deadline.text),
+        "directive": ("văn bản chỉ đạo", "; ".join(task.directives[:3])),
+        "product": ("sản phẩm", task.product or ""),
+        "status": (
+            "kết quả",
+            _short(task.result or task.status, 220)
+            if task.result or task.status != "unknown"
+            else "",
+        ),
+    }
+    order = [i for i in intents if i in fields] + [i for i in TASK_INTENTS if i not in intents]
+    return [fields[i] for i in order if fields[i][1]]
+
+
+def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_text: bool) -> str:
+    parts = []
+    for label, value in _task_fields(task, intents):
+        parts.append(f"{value} chủ trì" if label == "chủ trì" else f"{label}: {value}")
+    head = f"Nhiệm vụ {task.row} “{_short(task.text, 110 if with_text else 70)}”"
+    return f"{head} — {'; '.join(parts)} [{marker}]." if parts else f"{head} [{marker}]."
+
+
+class Composer:
+    def __init__(
+        self,
+        documents: dict[str, StoredDocument],
+        weights: TermWeights,
+        task_at: Callable[[Chunk], TaskRecord | None],
+        corpus_has: Callable[[str], bool],
+    ) -> None:
+        self.documents = documents
+        self.weights = weights
+        self.task_at = task_at
+        self.corpus_has = corpus_has
+
+    def abstain(self, hits: Sequence[ScoredChunk], reason: str | None = None) -> Composition:
+        citations = CitationList(self.documents)
+        for hit in hits[:3]:
+            citations.cite(hit.chunk)
+        text = ABSTAIN_TEXT if reason is None else f"{ABSTAIN_TEXT} ({reason})"
+        return Composition(text=text, abstained=True, citations=citations.items)
+
+    def compose(
+        self,
+        analysis: QueryAnalysis,
+        hits: Sequence[ScoredChunk],
+        listed: Sequence[tuple[TaskRecord, Chunk]] = (),
+        row_count_note: Callable[[Chunk, str], str | None] | None = None,
+    ) -> Composition:
+        if not hits:
+            return self.abstain(hits)
+        missing = [e for e in named_entities(analysis.normalized) if not self.corpus_has(e)]
+        if missing:
+            return self.abstain(hits, f"tài liệu không nhắc tới: {', '.join(missing)}")
+        if listed:
+            return self._list_answer(analysis, listed)
+        top = hits[0]
+        task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
+        wants_task = any(analysis.has(i) for i in TASK_INTENTS) or analysis.has("list")
+        if task and wants_task and self._covers(analysis, top.chunk.text):
+            return self.task_answer(analysis, task, top.chunk)
+        return self._passage_answer(analysis, hits, row_count_note)
+
+    def _covers(self, analysis: QueryAnalysis, text: str) -> bool:
+        return coverage(analysis.tokens, text, self.weights) >= MIN_COVERAGE
+
+    def task_answer(self, analysis: QueryAnalysis, task: TaskRecord, chunk: Chunk) -> Composition:
+        citations = CitationList(self.documents)
+        marker = citations.cite(chunk)
+        with_text = analysis.has("list") or not (task.lead_units or task.result)
+        sentence = task_sentence(task, analysis.intents, marker, with_text)
+        if with_text and not task.lead_units:
+            sentence = f"{sentence[:-1]} Nội dung dòng bảng: “{_short(task.text, 260)}”."
+        return Composition(
+            text=f"Theo {chunk.title}: {sentence}",
+            abstained=False,
+            citations=citations.items,
+            tasks=[task],
+        )
+
+    def _list_answer(
+        self, analysis: QueryAnalysis, listed: Sequence[tuple[TaskRecord, Chunk]]
+    ) -> Composition:
+        citations = CitationList(self.documents)
+        items = []
+        for number, (task, chunk) in enumerate(listed[:LIST_LIMIT], start=1):
+            marker = citations.cite(chunk)
+            items.append(f"({number}) {_short(task.text, 120)} [{marker}]")
+        unit = analysis.units[0] if analysis.units else "Đơn vị"
+        role = (
+            "phối hợp"
+            if analysis.has("coordinator") or "phoi hop" in analysis.folded
+            else "chủ trì"
+        )
+        more = len(listed) - LIST_LIMIT
+        tail = f" Còn {more} nhiệm vụ khác." if more > 0 else ""
+        title = listed[0][1].title
+        text = (
+            f"Theo {title}, {unit} {role} {len(listed)} nhiệm vụ: " + "; ".join(items) + "." + tail
+        )
+        return Composition(
+            text=text, abstained=False, citations=citations.items, tasks=[t for t, _ in listed]
+        )
+
+    def _passage_answer(
+        self,
+        analysis: QueryAnalysis,
+        hits: Sequence[ScoredChunk],
+        row_count_note: Callable[[Chunk, str], str | None] | None,
+    ) -> Composition:
+        candidates = []
+        for rank, hit in enumerate(hits[:5]):
+            body = (
+                hit.chunk.text.split(" | ", 2)[-1]
+                if hit.chunk.kind == "section"
+                else hit.chunk.text
+            )
+            for sentence in split_sentences(body):
+                if not fits_shape(sentence, analysis.intents):
+                    continue
+                if analysis.has("deadline") and not has_date(sentence):
+                    continue
+                score = overlap_score(analysis.tokens, sentence, self.weights) * (1.0 - 0.08 * rank)
+                candidates.append((score, rank, sentence, hit))
+        if not candidates:
+            return self.abstain(hits)
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        best_score, _, best, hit = candidates[0]
+        context = f"{hit.chunk.section} {best}"
+        if coverage(
+            analysis.tokens, context, self.weights
+        ) < MIN_SENTENCE_COVERAGE or not self._covers(analysis, hit.chunk.text):
+            return self.abstain(hits)
+        citations = CitationList(self.documents)
+        chosen = [(best, hit)]
+        second = next(
+            (c for c in candidates[1:] if c[2] != best and c[0] >= 0.75 * best_score), None
+        )
+        if second and len(best) < 160:
+            chosen.append((second[2], second[3]))
+        parts = []
+        for sentence, source_hit in chosen:
+            lines = citations.line_of(source_hit.chunk, sentence)
+            marker = citations.cite(source_hit.chunk, lines=lines)
+            parts.append(f"{_short(sentence, 280).rstrip('.;')} [{marker}].")
+        text = " ".join(parts)
+        if row_count_note:
+            note = row_count_note(hit.chunk, best)
+            if note:
+                text = f"{text} {note}"
+        return Composition(text=text, abstained=False, citations=citations.items)

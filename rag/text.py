@@ -1,0 +1,99 @@
+"""Vietnamese text handling shared by ingest and queries: one normalization, one folding, one tokenizer.
+
+The corpus mixes NFC and NFD, old and new tone placement (``hoà``/``hòa``) and export
+artifacts from DOCX/PDF conversion; both the index and the questions go through
+:func:`normalize` so that the same words compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ARTIFACTS = [
+    re.compile(r"\[footnoteRef:\d+\]"),
+    re.compile(r"\[bookmark:[^\]]*\]"),
+    re.compile(r"^\s*\]\s*$"),
+    re.compile(r"\*\*"),
+]
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+# The old convention puts the tone on the last vowel of an open "oa/oe/uy" syllable.
+_OLD_TONE_NUCLEI = ("oa", "oe", "uy")
+
+
+def _move_tone(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in decomposed if ch in TONE_MARKS]
+    if len(tones) != 1:
+        return word
+    base = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+    plain = unicodedata.normalize("NFC", base)
+    low = plain.lower()
+    if not low.endswith(_OLD_TONE_NUCLEI) or low.startswith("qu") and low.endswith("uy"):
+        return word
+    # Index of the vowel that should carry the tone: the second-to-last letter.
+    target = len(plain) - 2
+    letters = list(plain)
+    carried = unicodedata.normalize("NFC", letters[target] + tones[0])
+    if len(carried) != 1:
+        return word
+    letters[target] = carried
+    return "".join(letters)
+
+
+def fix_tone_placement(text: str) -> str:
+    """``hoà``→``hòa``, ``uỷ``→``ủy``, ``thuỷ``→``thủy``; ``quý`` and ``hoàn`` stay as they are."""
+    return _WORD.sub(lambda m: _move_tone(m.group(0)), text)
+
+
+def strip_artifacts(text: str) -> str:
+    for pattern in _ARTIFACTS:
+        text = pattern.sub("", text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """NFC, one tone convention, no export artifacts, single spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = strip_artifacts(text)
+    text = fix_tone_placement(text)
+    text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def fold(text: str) -> str:
+    """Accent-insensitive key: lower case, no diacritics, ``đ``→``d``, single spaces."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = stripped.replace("đ", "d")
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != _SPACES.sub(" ", text.lower()).strip()
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-case syllables (words between non-letters) of normalized text."""
+    return _WORD.findall(normalize(text).lower())
+
+
+def index_tokens(text: str) -> list[str]:
+    """Lexical tokens: folded syllables, accented syllables where they differ, folded bigrams.
+
+    Folded tokens let questions typed without diacritics match; accented tokens reward
+    an exact match when the question has them; bigrams keep compounds (``so_noi``/``noi_vu``).
+    """
+    words = syllables(text)
+    folded = [fold(w) for w in words]
+    tokens = list(folded)
+    tokens.extend(w for w, f in zip(words, folded, strict=True) if w != f)
+    tokens.extend(f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False))
+    return tokens
+
+
+def squash(text: str) -> str:
+    """Folded text with every non-alphanumeric removed: compares ``276/TB-VPCP`` and ``276 / tb - vpcp``."""
+    return re.sub(r"[^0-9a-z]", "", fold(text))
