@@ -25,15 +25,46 @@ from rag.text import fold, normalize
 
 PLAN = "ke-hoach-de-an-06-tphcm-2024.txt"
 LETTER = "cong-van-4709-de-cuong-so-ket-6-thang-2024.txt"
-PDF_EXPORTS = ("phu-luc-1-ket-qua-nhiem-vu-tphcm-2024.txt", "phu-luc-03-ket-qua-nhiem-vu-de-an-06.txt")
+PDF_EXPORTS = (
+    "phu-luc-1-ket-qua-nhiem-vu-tphcm-2024.txt",
+    "phu-luc-03-ket-qua-nhiem-vu-de-an-06.txt",
+)
 MAX_LEN = 100
 
 # Deadline cells say "Theo lộ trình …" / "Trong quá trình …" and then anything.
 _OPEN_WORDING = re.compile(r"^(?:theo (?:lo trinh|tien do|ke hoach|quy dinh)|trong qua trinh)\b")
 # Otherwise every word of a deadline cell comes from this vocabulary (folded) or is a number.
 _VOCABULARY = set(
-    "trong truoc tu den het vao quy thang nam ngay thuc hien thuong xuyen hang dinh ky va "
-    "dau cuoi hoan thanh ban hanh i ii iii iv".split()
+    [
+        "trong",
+        "truoc",
+        "tu",
+        "den",
+        "het",
+        "vao",
+        "quy",
+        "thang",
+        "nam",
+        "ngay",
+        "thuc",
+        "hien",
+        "thuong",
+        "xuyen",
+        "hang",
+        "dinh",
+        "ky",
+        "va",
+        "dau",
+        "cuoi",
+        "hoan",
+        "thanh",
+        "ban",
+        "hanh",
+        "i",
+        "ii",
+        "iii",
+        "iv",
+    ]
 )
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+")
@@ -59,12 +90,13 @@ _STATUS = re.compile(r"\s(?:Hoàn thành|HOÀN THÀNH|Đã|Chưa|Đang|Thực hi
 _REPEATED = re.compile(r"^(.*thường xuyên)\s+thường xuyên$", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\([^)]*(?:\)|$)")
 # A line after one ending like this continues a date in prose or a directive.
-_CONTINUES_DATE = re.compile(r"(?:ng(?:a?à|a)y|\bnăm|\bthứ|\bsố)\s*$")  # "CPngày", OCR "ngaày"
+_CONTINUES_DATE = re.compile(r"(?:ng(?:a?à|a)y|\bnăm|\bthứ|\bsố|[-–])\s*$")  # "CPngày", OCR "ngaày"
 # Task and result columns run 45+ characters a line; a line after one of them continues it.
 _CONTINUES_PROSE = re.compile(r"^.{45,}[^.;:)]$")
 # A PDF cell goes on to the next line after these words, even when that line is capitalised.
 _CONNECTOR_END = re.compile(
-    r"\b(?:thường|trước|tháng|năm|trong|của|số|và|do|tại|Bộ|Công|trình|độ|quy|định|triển|ngày|\(lộ)\s*$",
+    r"(?:\b(?:thường|trước|tháng|năm|trong|của|số|và|do|tại|với|hoàn|Bộ|Công|trình|độ|quy|định|"
+    r"triển|ngày|\(lộ)\s*|-)$",
     re.IGNORECASE,
 )
 # Lines that start another cell: a status column or a row number.
@@ -168,7 +200,9 @@ def pdf_deadlines(lines: list[str]) -> list[tuple[int, str]]:
     return found
 
 
-EXTRACTORS = {PLAN: plan_deadlines, LETTER: tab_deadlines} | dict.fromkeys(PDF_EXPORTS, pdf_deadlines)
+EXTRACTORS = {PLAN: plan_deadlines, LETTER: tab_deadlines} | dict.fromkeys(
+    PDF_EXPORTS, pdf_deadlines
+)
 
 
 def collect(corpus: Path) -> dict[str, list[str]]:

@@ -235,8 +235,10 @@ def _write_vectors(
     progress: Progress | None,
 ) -> tuple[int, int]:
     embeddings = CachedEmbeddings(
-        shared_embeddings(settings.embedding_model, settings.embedding_batch_size),
-        settings.embedding_model,
+        shared_embeddings(
+            settings.embedding_model, settings.embedding_batch_size, settings.dense_max_tokens
+        ),
+        f"{settings.embedding_model}@{settings.dense_max_tokens}",
         settings.index_dir / "embedding-cache.sqlite",
     )
     store = vector_store(settings, version_dir / CHROMA_DIR, version, embeddings)

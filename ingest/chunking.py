@@ -16,7 +16,8 @@ from rag.schemas import Block, Chunk, TaskRecord
 from rag.tokens import count_tokens
 
 _SENTENCE_END = re.compile(r"(?<=[.;:!?…])\s+|\s+(?=- )|\s+(?=\+ )")
-DENSE_CHAR_BUDGET = 480
+# About 100 word pieces of Vietnamese: the row's key fields first, the rest is lexical-only.
+DENSE_CHAR_BUDGET = 300
 
 
 def _hash(text: str) -> str:

@@ -79,7 +79,9 @@ class Assistant:
         files = IndexFiles.load(settings.index_dir, version)
         vectors = None
         if dense:
-            embeddings = shared_embeddings(settings.embedding_model, settings.embedding_batch_size)
+            embeddings = shared_embeddings(
+                settings.embedding_model, settings.embedding_batch_size, settings.dense_max_tokens
+            )
             vectors = vector_store(settings, files.path / CHROMA_DIR, files.version, embeddings)
         tasks = TaskStore(files.path / TASKS_FILE)
         searcher = HybridSearcher(files, vectors, settings.fusion)

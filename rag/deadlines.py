@@ -30,9 +30,11 @@ class Piece:
     end: date | None = None
 
 
-Builder = Callable[[re.Match[str]], Piece | None]
+# A builder turns one match into what it means; None when the match is not a real date.
+Builder = Callable[[re.Match[str]], Piece | list[Piece] | None]
 
-_Y = r"((?:19|20)\d\d)"
+_YEAR_RAW = r"(?:19|20)\d\d"
+_Y = rf"({_YEAR_RAW})"
 _ROMAN_OR_DIGIT = r"(?:iv|i{1,3}|[1-4])"
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _LIST_SEP = r"\s*(?:,|va|&|;)\s*"
@@ -106,10 +108,6 @@ def _half_year(m: re.Match[str]) -> Piece:
     return Piece("range", date(year, 7, 1), date(year, 12, 31))
 
 
-def _span_of(spans: list[Span]) -> Piece:
-    return Piece("range", min(s for s, _ in spans), max(e for _, e in spans))
-
-
 def _quarter_list(m: re.Match[str]) -> list[Piece]:
     year = int(m.group("y"))
     quarters = re.findall(_ROMAN_OR_DIGIT, m.group("items"))
@@ -163,7 +161,6 @@ def _recurring(_: re.Match[str]) -> Piece:
     return Piece("recurring")
 
 
-_YEAR_RAW = r"(?:19|20)\d\d"
 _RECURRING = r"thuong\s*xuyen|hang\s+(?:nam|quy|thang|tuan|ngay)|dinh\s+ky"
 
 
@@ -178,7 +175,7 @@ _REFERENCE = (
 )
 
 # Most specific first: an entry claims its span and later entries skip overlapping matches.
-PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Piece | list[Piece] | None]]] = [
+PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(_REFERENCE + DAY), _reference),
     (
         re.compile(rf"\b(?:6|06|sau)\s*thang\s*(?P<half>dau|cuoi)\s*(?:nam\s*)?(?P<y>{_YEAR_RAW})"),

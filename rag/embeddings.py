@@ -26,9 +26,15 @@ def resolve_model_path(name: str) -> str:
 class SentenceEmbeddings(Embeddings):
     """Lazy: the model is loaded on first use, so paths that embed nothing stay fast."""
 
-    def __init__(self, model_name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        model_name: str = DEFAULT_EMBEDDING_MODEL,
+        batch_size: int = 64,
+        max_seq_length: int | None = None,
+    ) -> None:
         self.model_name = model_name
         self.batch_size = batch_size
+        self.max_seq_length = max_seq_length
         self._model = None
 
     @property
@@ -38,7 +44,11 @@ class SentenceEmbeddings(Embeddings):
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(resolve_model_path(self.model_name), device="cpu")
+            model = SentenceTransformer(resolve_model_path(self.model_name), device="cpu")
+            if self.max_seq_length:
+                # Encoder cost grows with sequence length; dense text is kept short on purpose.
+                model.max_seq_length = min(model.max_seq_length, self.max_seq_length)
+            self._model = model
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -57,6 +67,8 @@ class SentenceEmbeddings(Embeddings):
 
 
 @lru_cache(maxsize=4)
-def shared_embeddings(model_name: str, batch_size: int = 64) -> SentenceEmbeddings:
+def shared_embeddings(
+    model_name: str, batch_size: int = 64, max_seq_length: int | None = None
+) -> SentenceEmbeddings:
     """One model instance per process and model name."""
-    return SentenceEmbeddings(model_name, batch_size)
+    return SentenceEmbeddings(model_name, batch_size, max_seq_length)

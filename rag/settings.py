@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     conversation_max_turns: int = 6
 
     chunk_max_tokens: int = 350
-    dense_max_tokens: int = 160
+    dense_max_tokens: int = 128
     retrieve_k: int = 8
     fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
 

@@ -113,7 +113,7 @@ def units(assistant: Assistant = Depends(current_assistant)) -> dict:
         rows.append(
             {
                 "name": name,
-                "kind": assistant.gazetteer.kind_of(name),
+                "kind": assistant.gazetteer.kind(name),
                 "lead": lead,
                 "coordinating": coordinating,
                 "total": lead + coordinating,

@@ -1,0 +1,125 @@
+"""Shared fixtures: one real index of the shipped corpus per test session, apps on top of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from rag.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+# Embeddings of unchanged chunk texts are reused across test sessions (keyed by model + text hash).
+EMBEDDING_CACHE = ROOT / "var" / "test-cache"
+
+
+def make_settings(root: Path, corpus: Path, **overrides) -> Settings:
+    values = {
+        "corpus_dir": corpus,
+        "index_dir": root / "index",
+        "conversation_db": root / "conversations.sqlite",
+        "api_keys": "",
+        "cors_origins": "",
+        "llm_provider": "none",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+def _seed_cache(index_dir: Path) -> None:
+    cached = EMBEDDING_CACHE / "embedding-cache.sqlite"
+    if cached.exists():
+        index_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(cached, index_dir / "embedding-cache.sqlite")
+
+
+def _keep_cache(index_dir: Path) -> None:
+    EMBEDDING_CACHE.mkdir(parents=True, exist_ok=True)
+    shutil.copy(index_dir / "embedding-cache.sqlite", EMBEDDING_CACHE / "embedding-cache.sqlite")
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a session-wide index built from the shipped corpus (read-only for tests)."""
+    from ingest.build import ingest_corpus
+
+    root = tmp_path_factory.mktemp("corpus-index")
+    settings = make_settings(root, CORPUS)
+    _seed_cache(settings.index_dir)
+    ingest_corpus(settings)
+    _keep_cache(settings.index_dir)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_settings: Settings):
+    from rag.assistant import Assistant
+
+    loaded = Assistant.load(corpus_settings)
+    yield loaded
+    loaded.close()
+
+
+@pytest.fixture(scope="session")
+def app(corpus_settings: Settings):
+    from api.app import create_app
+
+    return create_app(corpus_settings)
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Path:
+    """A writable corpus of two shipped documents, for tests that add or delete documents."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in (
+        "bao-cao-so-ket-6-thang-2023-tphcm.txt",
+        "cong-van-4709-de-cuong-so-ket-6-thang-2024.txt",
+    ):
+        shutil.copy(CORPUS / name, corpus / name)
+    shutil.copy(CORPUS / "manifest.json", corpus / "manifest.json")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def live_server_url(corpus_settings: Settings) -> Iterator[str]:
+    """The real app served by uvicorn on 127.0.0.1 in a background thread (for browser tests)."""
+    import socket
+
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = corpus_settings.model_copy(update={"public_widget": True})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
