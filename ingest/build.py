@@ -77,7 +77,7 @@ def corpus_fingerprint(docs: list[LoadedDocument], manifest: dict, settings: Set
         digest.update(f"{doc.source}\0{doc.content_hash}\n".encode())
     digest.update(json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode())
     digest.update(
-        f"{settings.embedding_model}\0{PIPELINE_VERSION}\0{settings.chunk_max_tokens}".encode()
+        f"{settings.embedding_model}\0{PIPELINE_VERSION}\0{settings.chunk_max_tokens}\0{settings.prose_max_tokens}\0{settings.dense_max_tokens}".encode()
     )
     return digest.hexdigest()
 
@@ -100,7 +100,12 @@ def parse_document(doc: LoadedDocument, entry: dict, settings: Settings) -> Pars
     tasks = extract_tasks(doc, blocks, title)
     by_line = {(t.page, t.line_start): t for t in tasks}
     chunks = chunk_document(
-        blocks, title, entry.get("kind") or "document", by_line, settings.chunk_max_tokens
+        blocks,
+        title,
+        entry.get("kind") or "document",
+        by_line,
+        settings.chunk_max_tokens,
+        settings.prose_max_tokens,
     )
     return ParsedDocument(doc=doc, entry=entry, chunks=chunks, tasks=tasks)
 

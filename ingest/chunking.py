@@ -164,17 +164,19 @@ def chunk_document(
     doc_kind: str,
     tasks_by_line: dict[tuple[int | None, int], TaskRecord],
     max_tokens: int,
+    prose_max_tokens: int | None = None,
 ) -> list[Chunk]:
     """All chunks of one document, in document order."""
+    prose_budget = prose_max_tokens or max_tokens
     chunks: list[Chunk] = []
     prose: list[Block] = []
     for block in blocks:
         if block.kind == "row":
-            chunks.extend(prose_chunks(prose, title, doc_kind, max_tokens))
+            chunks.extend(prose_chunks(prose, title, doc_kind, prose_budget))
             prose = []
             task = tasks_by_line.get((block.page, block.line_start))
             chunks.extend(row_chunks(block, title, doc_kind, task, max_tokens))
         else:
             prose.append(block)
-    chunks.extend(prose_chunks(prose, title, doc_kind, max_tokens))
+    chunks.extend(prose_chunks(prose, title, doc_kind, prose_budget))
     return chunks

@@ -45,6 +45,10 @@ def validate_question(question: object, max_chars: int) -> str:
     return question.strip()
 
 
+def _words_only(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()
+
+
 class Assistant:
     def __init__(
         self,
@@ -60,9 +64,17 @@ class Assistant:
         self.searcher = searcher
         self.gazetteer = gazetteer
         self.aliases = {s: d.aliases for s, d in files.documents.items()}
-        self._folded_corpus = "\n".join(
-            fold(" ".join(line for page in d.pages for line in page["lines"]))
-            for d in files.documents.values()
+        self._folded_corpus = (
+            " "
+            + _words_only(
+                " ".join(
+                    line
+                    for d in files.documents.values()
+                    for page in d.pages
+                    for line in page["lines"]
+                )
+            )
+            + " "
         )
         self._row_chunks = {
             (c.source, c.page, c.line_start): c for c in files.chunks if c.kind == "row"
@@ -71,7 +83,7 @@ class Assistant:
             documents=files.documents,
             weights=TermWeights(c.text for c in files.chunks),
             task_at=self.task_for_chunk,
-            corpus_has=lambda entity: fold(entity) in self._folded_corpus,
+            corpus_has=self.corpus_mentions,
         )
 
     @classmethod
@@ -98,6 +110,9 @@ class Assistant:
         units = tuple(self.gazetteer.find_in_text(normalize(question)))
         return analyse(question, units=units, aliases=self.aliases)
 
+    def corpus_mentions(self, phrase: str) -> bool:
+        return f" {_words_only(phrase)} " in self._folded_corpus
+
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(
             searcher=self.searcher, analyse=self.analyse, k=self.settings.retrieve_k
@@ -114,7 +129,7 @@ class Assistant:
 
     def listed_tasks(self, analysis: QueryAnalysis) -> list[tuple[TaskRecord, Chunk]]:
         """'Which tasks does unit X lead/coordinate' is a registry query, not passage search."""
-        if not (analysis.has("list") and analysis.units):
+        if not (analysis.has("task_list") and analysis.units):
             return []
         role = "coordinating" if "phoi hop" in analysis.folded else "lead"
         spec = TaskFilter(

@@ -12,10 +12,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from rag.evidence import TermWeights, coverage, fits_shape, has_date, overlap_score, split_sentences
+from rag.evidence import (
+    TermWeights,
+    best_window,
+    coverage,
+    fits_shape,
+    has_date,
+    overlap_score,
+    split_sentences,
+)
 from rag.index import StoredDocument
 from rag.query import QueryAnalysis, named_entities
-from rag.retrieve import ScoredChunk
+from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Chunk, Citation, TaskRecord
 from rag.text import fold
 
@@ -26,6 +34,8 @@ ABSTAIN_TEXT = (
 TASK_INTENTS = ("owner", "coordinator", "deadline", "directive", "status", "product")
 MIN_COVERAGE = 0.45
 MIN_SENTENCE_COVERAGE = 0.3
+PROSE_MARGIN = 0.1
+WINDOW_CHARS = 260
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
 
@@ -177,9 +187,21 @@ class Composer:
         top = hits[0]
         task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
         wants_task = any(analysis.has(i) for i in TASK_INTENTS) or analysis.has("list")
-        if task and wants_task and self._covers(analysis, top.chunk.text):
+        if task and wants_task and self._row_beats_prose(analysis, hits):
             return self.task_answer(analysis, task, top.chunk)
         return self._passage_answer(analysis, hits, row_count_note)
+
+    def _row_beats_prose(self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]) -> bool:
+        """A task row answers only if it covers the question at least as well as nearby prose."""
+        row_coverage = coverage(analysis.tokens, chunk_body(hits[0].chunk), self.weights)
+        if row_coverage < MIN_COVERAGE:
+            return False
+        prose = [h for h in hits[1:4] if h.chunk.kind == "section"]
+        best_prose = max(
+            (coverage(analysis.tokens, chunk_body(h.chunk), self.weights) for h in prose),
+            default=0.0,
+        )
+        return row_coverage + PROSE_MARGIN >= best_prose
 
     def _covers(self, analysis: QueryAnalysis, text: str) -> bool:
         return coverage(analysis.tokens, text, self.weights) >= MIN_COVERAGE
@@ -205,7 +227,9 @@ class Composer:
         items = []
         for number, (task, chunk) in enumerate(listed[:LIST_LIMIT], start=1):
             marker = citations.cite(chunk)
-            items.append(f"({number}) {_short(task.text, 120)} [{marker}]")
+            items.append(
+                f"({number}) {_short(task.text, 200 if len(listed) <= 3 else 120)} [{marker}]"
+            )
         unit = analysis.units[0] if analysis.units else "Đơn vị"
         role = (
             "phối hợp"
@@ -228,44 +252,55 @@ class Composer:
         hits: Sequence[ScoredChunk],
         row_count_note: Callable[[Chunk, str], str | None] | None,
     ) -> Composition:
-        candidates = []
-        for rank, hit in enumerate(hits[:5]):
-            body = (
-                hit.chunk.text.split(" | ", 2)[-1]
-                if hit.chunk.kind == "section"
-                else hit.chunk.text
-            )
-            for sentence in split_sentences(body):
-                if not fits_shape(sentence, analysis.intents):
-                    continue
-                if analysis.has("deadline") and not has_date(sentence):
-                    continue
-                score = overlap_score(analysis.tokens, sentence, self.weights) * (1.0 - 0.08 * rank)
-                candidates.append((score, rank, sentence, hit))
-        if not candidates:
-            return self.abstain(hits)
-        candidates.sort(key=lambda c: (-c[0], c[1]))
-        best_score, _, best, hit = candidates[0]
-        context = f"{hit.chunk.section} {best}"
-        if coverage(
-            analysis.tokens, context, self.weights
-        ) < MIN_SENTENCE_COVERAGE or not self._covers(analysis, hit.chunk.text):
+        candidates = self._candidates(analysis, hits)
+        chosen: list[tuple[str, ScoredChunk]] = []
+        for score, _, sentence, hit in candidates:
+            context = f"{hit.chunk.section} {sentence}"
+            if coverage(analysis.tokens, context, self.weights) < MIN_SENTENCE_COVERAGE:
+                continue
+            if not self._covers(analysis, chunk_body(hit.chunk)):
+                continue
+            if not chosen:
+                chosen.append((sentence, hit))
+                best_score = score
+            elif (
+                sentence != chosen[0][0] and score >= 0.75 * best_score and len(chosen[0][0]) < 160
+            ):
+                chosen.append((sentence, hit))
+                break
+            else:
+                break
+        if not chosen:
             return self.abstain(hits)
         citations = CitationList(self.documents)
-        chosen = [(best, hit)]
-        second = next(
-            (c for c in candidates[1:] if c[2] != best and c[0] >= 0.75 * best_score), None
-        )
-        if second and len(best) < 160:
-            chosen.append((second[2], second[3]))
         parts = []
         for sentence, source_hit in chosen:
             lines = citations.line_of(source_hit.chunk, sentence)
             marker = citations.cite(source_hit.chunk, lines=lines)
-            parts.append(f"{_short(sentence, 280).rstrip('.;')} [{marker}].")
+            parts.append(f"{sentence.rstrip('.;, ')} [{marker}].")
         text = " ".join(parts)
         if row_count_note:
-            note = row_count_note(hit.chunk, best)
+            note = row_count_note(chosen[0][1].chunk, chosen[0][0])
             if note:
                 text = f"{text} {note}"
         return Composition(text=text, abstained=False, citations=citations.items)
+
+    def _candidates(
+        self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]
+    ) -> list[tuple[float, int, str, ScoredChunk]]:
+        """Sentences (or the best clause window of a long one) that hold the kind of value asked."""
+        candidates = []
+        for rank, hit in enumerate(hits[:5]):
+            body = chunk_body(hit.chunk)
+            if hit.chunk.kind == "section" and " | " in body:
+                body = body.split(" | ", 1)[1]
+            for sentence in split_sentences(body):
+                window = best_window(sentence, analysis.tokens, self.weights, WINDOW_CHARS)
+                if not fits_shape(window, analysis.intents):
+                    continue
+                if analysis.has("deadline") and not has_date(window):
+                    continue
+                score = overlap_score(analysis.tokens, window, self.weights) * (1.0 - 0.08 * rank)
+                candidates.append((score, rank, window, hit))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        return candidates

@@ -26,7 +26,8 @@ _SURNAMES = (
     "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Lâm|"
     "Mai|Tô|Trương|Đoàn|Lương|Cao|Châu|Hà|Tạ|Lưu|Thái|Triệu|Quách|Kiều"
 )
-_PERSON = re.compile(rf"\b(?:{_SURNAMES})\s+[A-ZĐ][\wÀ-ỹ]+(?:\s+[A-ZĐ][\wÀ-ỹ]+)?")
+# "Hồ Chí Minh" is the city far more often than a person here.
+_PERSON = re.compile(rf"\b(?:{_SURNAMES})\s+(?!Chí Minh)[A-ZĐ][\wÀ-ỹ]+(?:\s+[A-ZĐ][\wÀ-ỹ]+)?")
 
 # What an answer sentence must contain for each question kind.
 ANSWER_SHAPES: dict[str, re.Pattern[str]] = {
@@ -90,3 +91,31 @@ def coverage(query_tokens: Iterable[str], text: str, weights: TermWeights) -> fl
     total = sum(weights.idf(t) for t in unigrams)
     found = sum(weights.idf(t) for t in unigrams if t in present)
     return found / total if total else 0.0
+
+
+_CLAUSE_SPLIT = re.compile(r"(?<=[,;:)])\s+|\s+(?=\()")
+
+
+def best_window(
+    sentence: str, query_tokens: Iterable[str], weights: TermWeights, max_chars: int
+) -> str:
+    """The sentence itself when short; else the run of clauses that best matches the question."""
+    if len(sentence) <= max_chars:
+        return sentence
+    clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c]
+    tokens = list(query_tokens)
+    best = (-1.0, 0, 1)
+    for start in range(len(clauses)):
+        length = 0
+        for end in range(start, len(clauses)):
+            length += len(clauses[end]) + 1
+            if length > max_chars and end > start:
+                break
+            score = overlap_score(tokens, " ".join(clauses[start : end + 1]), weights)
+            if score > best[0]:
+                best = (score, start, end + 1)
+    _, start, end = best
+    window = " ".join(clauses[start:end])
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(clauses) else ""
+    return f"{prefix}{window}{suffix}"

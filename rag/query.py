@@ -48,9 +48,10 @@ _NAMED_DOC = re.compile(
 )
 _QUARTER = re.compile(r"\bquý\s+([IV]+|\d)\s*(?:/|năm\s+)(\d{4})", re.IGNORECASE)
 _MONTH = re.compile(r"\btháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})", re.IGNORECASE)
-_CAPITALIZED_RUN = re.compile(
-    r"(?<![.?!:]\s)(?<!^)\b([A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][\wÀ-ỹ]*(?:\s+[A-ZĐ0-9][\wÀ-ỹ]*)+)"
+_ADMIN_PLACE = re.compile(
+    r"\b(?:[Qq]uận|[Hh]uyện|[Tt]ỉnh|[Pp]hường|[Xx]ã|[Tt]hị xã)\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)*)"
 )
+_WORD_RUN = re.compile(r"[^\W\d_]+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,31 @@ def content_tokens(text: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+def _capitalized(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _abbreviation(word: str) -> bool:
+    return sum(ch.isupper() for ch in word) >= 2
+
+
 def named_entities(normalized_question: str) -> tuple[str, ...]:
-    """Capitalized multi-word names inside the question (places, people, bodies)."""
-    return tuple(m.group(1) for m in _CAPITALIZED_RUN.finditer(normalized_question))
+    """Places and proper names the question is about ("Quận 7", "tỉnh Nghệ An", "Bình Dương").
+
+    Abbreviations and document numbers are left out: they have many spellings and are
+    matched elsewhere. A capital at the very start of the question is only sentence case.
+    """
+    found = [m.group(0) for m in _ADMIN_PLACE.finditer(normalized_question)]
+    run: list[str] = []
+    tokens = _WORD_RUN.findall(normalized_question)
+    for position, token in enumerate([*tokens, "."]):
+        if token.isalpha() and _capitalized(token) and position > 0:
+            run.append(token)
+            continue
+        if len(run) >= 2 and not any(_abbreviation(w) for w in run):
+            found.append(" ".join(run))
+        run = []
+    return tuple(dict.fromkeys(found))
 
 
 def analyse(

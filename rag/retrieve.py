@@ -23,7 +23,7 @@ from rag.query import QueryAnalysis
 from rag.schemas import Chunk
 from rag.text import fold, squash
 
-DENSE_CANDIDATES = 40
+DENSE_CANDIDATES = 100
 RRF_K = 60
 LEXICAL_WEIGHT = 0.75
 DENSE_WEIGHT = 0.25
@@ -48,18 +48,27 @@ class HybridSearcher:
         self.files = files
         self.vectors = vectors
         self.fusion = fusion
-        self._squashed = [squash(c.text) for c in files.chunks]
-        self._folded = [fold(c.text) for c in files.chunks]
+        # Document-number matching looks at the body only: every chunk repeats its title,
+        # and a title such as "Công văn 4709/CV-TCTTKĐA …" would otherwise match everywhere.
+        bodies = [chunk_body(c) for c in files.chunks]
+        self._squashed = [squash(b) for b in bodies]
+        self._folded = [fold(b) for b in bodies]
 
     def dense_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.files.chunks), dtype=np.float32)
         if self.vectors is None or not query.strip():
             return scores
         hits = self.vectors.similarity_search_with_score(query, k=DENSE_CANDIDATES)
-        for doc, distance in hits:
+        similarities = [1.0 - float(distance) for _, distance in hits]
+        if not similarities:
+            return scores
+        floor = min(similarities)
+        span = max(similarities) - floor or 1.0
+        # Min-max over the candidates: chunks outside the dense top-k count as the weakest one.
+        for (doc, _), similarity in zip(hits, similarities, strict=True):
             position = self.files.chunk_position.get(doc.id or "")
             if position is not None:
-                scores[position] = max(0.0, 1.0 - float(distance))
+                scores[position] = 0.05 + 0.95 * (similarity - floor) / span
         return scores
 
     def search(self, analysis: QueryAnalysis, k: int = 8) -> list[ScoredChunk]:
@@ -113,6 +122,12 @@ class HybridSearcher:
             [1.0 if c.source in preferred else SOURCE_PENALTY for c in self.files.chunks],
             dtype=np.float32,
         )
+
+
+def chunk_body(chunk: Chunk) -> str:
+    """A chunk's text without the document title it repeats."""
+    prefix = f"{chunk.title} | "
+    return chunk.text[len(prefix) :] if chunk.text.startswith(prefix) else chunk.text
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

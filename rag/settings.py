@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     conversation_max_turns: int = 6
 
     chunk_max_tokens: int = 350
+    # Prose is split finer than rows: extractive answers pick sentences from few, focused chunks.
+    prose_max_tokens: int = 200
     dense_max_tokens: int = 128
     retrieve_k: int = 8
     fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
