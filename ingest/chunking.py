@@ -85,8 +85,9 @@ def row_chunks(
     fields = task_fields_text(task) if task else ""
     body = task.text if task and task.text else block.text
     head = f"{header} | Nhiệm vụ: "
-    budget = max(64, max_tokens - count_tokens(head) - count_tokens(fields) - 8)
-    parts = split_to_budget(body, budget)
+    # The budget bounds the task text only: a row is split only when its own text is long,
+    # so its unit, deadline and result always sit in the same chunk as the task.
+    parts = split_to_budget(body, max_tokens)
     chunks = []
     for index, part in enumerate(parts):
         text = f"{head}{part}"
@@ -142,8 +143,9 @@ def prose_chunks(
             page=group[0].page,
             section_path=group[0].section_path,
         )
+        heading = " > ".join(merged.section_path) or merged.section
         for index, part in enumerate(split_to_budget(merged.text, max_tokens)):
-            text = f"{title} | {merged.section} | {part}" if merged.section else f"{title} | {part}"
+            text = f"{title} | {heading} | {part}" if heading else f"{title} | {part}"
             dense = f"{merged.section} | {part}"[:DENSE_CHAR_BUDGET]
             chunks.append(_make_chunk(merged, title, doc_kind, "section", text, dense, index))
         group.clear()

@@ -35,7 +35,8 @@ TASK_INTENTS = ("owner", "coordinator", "deadline", "directive", "status", "prod
 MIN_COVERAGE = 0.45
 MIN_SENTENCE_COVERAGE = 0.3
 PROSE_MARGIN = 0.1
-WINDOW_CHARS = 260
+PROSE_SCORE_RATIO = 0.9
+WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
 
@@ -150,6 +151,17 @@ def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_te
     return f"{head} — {'; '.join(parts)} [{marker}]." if parts else f"{head} [{marker}]."
 
 
+def _passage_sentences(chunk: Chunk) -> list[str]:
+    """Sentences of a chunk's own text: no title or section header, row fields one by one."""
+    body = chunk_body(chunk)
+    if chunk.kind == "row":
+        fields = body.split(" | ")[2:]
+        return [s for field in fields for s in split_sentences(field.split(": ", 1)[-1])]
+    if " | " in body:
+        body = body.split(" | ", 1)[1]
+    return split_sentences(body)
+
+
 class Composer:
     def __init__(
         self,
@@ -192,19 +204,24 @@ class Composer:
         return self._passage_answer(analysis, hits, row_count_note)
 
     def _row_beats_prose(self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]) -> bool:
-        """A task row answers only if it covers the question at least as well as nearby prose."""
-        row_coverage = coverage(analysis.tokens, chunk_body(hits[0].chunk), self.weights)
+        """The top row answers a task question unless prose ranks close to it and covers the
+        question clearly better (a fact stated in the body of a plan, not in its table)."""
+        row = hits[0]
+        row_coverage = coverage(analysis.core_tokens, row.chunk.text, self.weights)
         if row_coverage < MIN_COVERAGE:
             return False
-        prose = [h for h in hits[1:4] if h.chunk.kind == "section"]
-        best_prose = max(
-            (coverage(analysis.tokens, chunk_body(h.chunk), self.weights) for h in prose),
-            default=0.0,
-        )
-        return row_coverage + PROSE_MARGIN >= best_prose
+        for hit in hits[1:3]:
+            if hit.chunk.kind != "section" or hit.score < PROSE_SCORE_RATIO * row.score:
+                continue
+            if (
+                coverage(analysis.core_tokens, hit.chunk.text, self.weights)
+                > row_coverage + PROSE_MARGIN
+            ):
+                return False
+        return True
 
     def _covers(self, analysis: QueryAnalysis, text: str) -> bool:
-        return coverage(analysis.tokens, text, self.weights) >= MIN_COVERAGE
+        return coverage(analysis.core_tokens, text, self.weights) >= MIN_COVERAGE
 
     def task_answer(self, analysis: QueryAnalysis, task: TaskRecord, chunk: Chunk) -> Composition:
         citations = CitationList(self.documents)
@@ -256,7 +273,7 @@ class Composer:
         chosen: list[tuple[str, ScoredChunk]] = []
         for score, _, sentence, hit in candidates:
             context = f"{hit.chunk.section} {sentence}"
-            if coverage(analysis.tokens, context, self.weights) < MIN_SENTENCE_COVERAGE:
+            if coverage(analysis.core_tokens, context, self.weights) < MIN_SENTENCE_COVERAGE:
                 continue
             if not self._covers(analysis, chunk_body(hit.chunk)):
                 continue
@@ -291,10 +308,7 @@ class Composer:
         """Sentences (or the best clause window of a long one) that hold the kind of value asked."""
         candidates = []
         for rank, hit in enumerate(hits[:5]):
-            body = chunk_body(hit.chunk)
-            if hit.chunk.kind == "section" and " | " in body:
-                body = body.split(" | ", 1)[1]
-            for sentence in split_sentences(body):
+            for sentence in _passage_sentences(hit.chunk):
                 window = best_window(sentence, analysis.tokens, self.weights, WINDOW_CHARS)
                 if not fits_shape(window, analysis.intents):
                     continue

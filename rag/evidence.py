@@ -9,9 +9,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from rag.query import expansions
 from rag.text import fold, index_tokens
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ(“\"-])|\s+(?=-\s)|\s+(?=\(\d+\)\s)")
+_SENTENCE_SPLIT = re.compile(
+    r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ(“\"-])|(?<=;)\s+(?=[A-ZĐÀ-Ỹ(“\"0-9-])|\s+(?=-\s)|\s+(?=\(\d+\)\s)"
+)
 _NUMBER = re.compile(r"\d")
 _DATE = re.compile(
     r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|tháng\s+\d{1,2}|quý\s+[IVX\d]+|ngày\s+\d{1,2}|năm\s+\d{4}"
@@ -83,11 +86,15 @@ def overlap_score(query_tokens: Iterable[str], text: str, weights: TermWeights) 
 
 
 def coverage(query_tokens: Iterable[str], text: str, weights: TermWeights) -> float:
-    """IDF-weighted share of the question's unigrams that the text contains."""
+    """IDF-weighted share of the question's unigrams that the text contains.
+
+    The text counts as containing the other spellings of what it says ("TTHC" when it
+    says "thủ tục hành chính"), so a question in abbreviations is not penalised.
+    """
     unigrams = {t for t in query_tokens if "_" not in t and t == fold(t)}
     if not unigrams:
         return 0.0
-    present = set(index_tokens(text))
+    present = set(index_tokens(text)) | set(index_tokens(" . ".join(expansions(text))))
     total = sum(weights.idf(t) for t in unigrams)
     found = sum(weights.idf(t) for t in unigrams if t in present)
     return found / total if total else 0.0
@@ -115,6 +122,9 @@ def best_window(
             if score > best[0]:
                 best = (score, start, end + 1)
     _, start, end = best
+    # A parenthesis right after the window qualifies it ("… 5.383 hồ sơ (chiếm tỷ lệ 80,1%)").
+    while end < len(clauses) and clauses[end].startswith("(") and len(clauses[end]) < 120:
+        end += 1
     window = " ".join(clauses[start:end])
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(clauses) else ""

@@ -72,6 +72,7 @@ class QueryAnalysis:
     periods: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     tokens: tuple[str, ...] = field(default=(), repr=False)
+    core_tokens: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def intent(self) -> str:
@@ -119,31 +120,71 @@ def find_periods(text: str) -> tuple[str, ...]:
     return tuple(periods)
 
 
-def find_sources(folded_question: str, aliases: dict[str, list[str]]) -> tuple[str, ...]:
-    """Which documents the question names, by the manifest's curated aliases (longest first)."""
-    padded = f" {re.sub(r'[^0-9a-z/]+', ' ', folded_question)} "
-    hits: list[tuple[int, str]] = []
+def _alias_pattern(name: str) -> re.Pattern[str]:
+    words = re.findall(r"[0-9a-z/]+", fold(name))
+    return re.compile(
+        r"(?<![0-9a-z/])" + r"[^0-9a-z/]+".join(map(re.escape, words)) + r"(?![0-9a-z/])"
+    )
+
+
+def find_sources(
+    folded_question: str, aliases: dict[str, list[str]]
+) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
+    """Which documents the question names (by the manifest's curated aliases, longest first),
+    and where in the question those names stand."""
+    hits: list[tuple[int, str, tuple[int, int]]] = []
     for source, names in aliases.items():
         for name in names:
-            key = re.sub(r"[^0-9a-z/]+", " ", fold(name)).strip()
-            if key and f" {key} " in padded:
-                hits.append((len(key), source))
+            match = _alias_pattern(name).search(folded_question) if name.strip() else None
+            if match:
+                hits.append((match.end() - match.start(), source, match.span()))
     hits.sort(reverse=True)
     ordered: list[str] = []
-    for _, source in hits:
+    for _, source, _ in hits:
         if source not in ordered:
             ordered.append(source)
-    return tuple(ordered)
+    return tuple(ordered), [span for _, _, span in hits]
 
 
-def content_tokens(text: str) -> tuple[str, ...]:
-    """Lexical query tokens without the question words."""
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out character spans (folding keeps one character per character of NFC text)."""
+    chars = list(text)
+    for start, end in spans:
+        for position in range(start, min(end, len(chars))):
+            chars[position] = " "
+    return "".join(chars)
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> list[list[str]]:
+    data = json.loads(resources.files("rag").joinpath("data/synonyms.json").read_text("utf-8"))
+    return [[_phrase_key(p) for p in group] for group in data["groups"]]
+
+
+def _phrase_key(text: str) -> str:
+    return " ".join(re.findall(r"[0-9a-z%]+", fold(text)))
+
+
+def expansions(text: str) -> list[str]:
+    """Other spellings of the abbreviations and paraphrases the question uses."""
+    padded = f" {_phrase_key(text)} "
+    extra: list[str] = []
+    for group in synonym_groups():
+        if any(f" {member} " in padded for member in group):
+            extra.extend(m for m in group if f" {m} " not in padded)
+    return extra
+
+
+def content_tokens(text: str, expand: bool = True) -> tuple[str, ...]:
+    """Lexical query tokens without the question words, plus (optionally) the synonyms' tokens."""
     tokens = []
-    for token in index_tokens(text):
+    extra = index_tokens(" . ".join(expansions(text))) if expand else []
+    for token in [*index_tokens(text), *extra]:
         parts = token.split("_")
         if all(fold(p) in QUESTION_STOPWORDS for p in parts):
             continue
-        tokens.append(token)
+        if token not in tokens:
+            tokens.append(token)
     return tuple(tokens)
 
 
@@ -181,6 +222,10 @@ def analyse(
 ) -> QueryAnalysis:
     normalized = normalize(question)
     folded = fold(normalized)
+    sources, spans = find_sources(folded, aliases or {})
+    # Once a document is chosen, its name ("Theo Kế hoạch 2024") would only add noise to search.
+    searchable = without_spans(normalized, spans) if len(folded) == len(normalized) else normalized
+    core = content_tokens(searchable, expand=False)
     return QueryAnalysis(
         question=question,
         normalized=normalized,
@@ -189,6 +234,7 @@ def analyse(
         units=units,
         doc_numbers=find_doc_numbers(normalized),
         periods=find_periods(normalized),
-        sources=find_sources(folded, aliases or {}),
-        tokens=content_tokens(normalized),
+        sources=sources,
+        tokens=content_tokens(searchable),
+        core_tokens=core,
     )

@@ -25,8 +25,8 @@ from rag.text import fold, squash
 
 DENSE_CANDIDATES = 100
 RRF_K = 60
-LEXICAL_WEIGHT = 0.75
-DENSE_WEIGHT = 0.25
+LEXICAL_WEIGHT = 0.95
+DENSE_WEIGHT = 0.05
 DOC_NUMBER_BOOST = 0.35
 NAMED_DOC_BOOST = 0.2
 SOURCE_PENALTY = 0.55
@@ -91,7 +91,9 @@ class HybridSearcher:
 
     def _fuse(self, lexical: np.ndarray, dense: np.ndarray) -> np.ndarray:
         if self.fusion == "rrf":
-            return _rrf(lexical) + _rrf(dense)
+            fused = _rrf(lexical) + _rrf(dense)
+            # Scaled to [0, 1] like the weighted fusion, so the boosts keep their meaning.
+            return fused / fused.max() if fused.max() > 0 else fused
         return LEXICAL_WEIGHT * _scaled(lexical) + DENSE_WEIGHT * _scaled(dense)
 
     def _boosts(self, analysis: QueryAnalysis) -> np.ndarray:
