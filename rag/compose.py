@@ -25,7 +25,7 @@ from rag.index import StoredDocument
 from rag.query import QueryAnalysis, named_entities
 from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Chunk, Citation, TaskRecord
-from rag.text import fold
+from rag.text import fold, squash
 
 ABSTAIN_TEXT = (
     "Không tìm thấy thông tin này trong tài liệu hiện có. "
@@ -36,6 +36,9 @@ MIN_COVERAGE = 0.45
 MIN_SENTENCE_COVERAGE = 0.3
 PROSE_MARGIN = 0.1
 PROSE_SCORE_RATIO = 0.9
+SHORT_SENTENCE = 100
+DOC_NUMBER_BONUS = 6.0
+MAX_TWO_SENTENCES = 420
 WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
@@ -149,6 +152,13 @@ def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_te
         parts.append(f"{value} chủ trì" if label == "chủ trì" else f"{label}: {value}")
     head = f"Nhiệm vụ {task.row} “{_short(task.text, 110 if with_text else 70)}”"
     return f"{head} — {'; '.join(parts)} [{marker}]." if parts else f"{head} [{marker}]."
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Two candidates that repeat each other (a sentence and the pair it starts, a window)."""
+    a_key, b_key = squash(a), squash(b)
+    shorter = min(len(a_key), len(b_key), 80)
+    return a_key in b_key or b_key in a_key or a_key[:shorter] == b_key[:shorter]
 
 
 def _passage_sentences(chunk: Chunk) -> list[str]:
@@ -305,16 +315,31 @@ class Composer:
     def _candidates(
         self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]
     ) -> list[tuple[float, int, str, ScoredChunk]]:
-        """Sentences (or the best clause window of a long one) that hold the kind of value asked."""
+        """Sentences (or the best clause window of a long one) that hold the kind of value asked.
+
+        A sentence followed by a short one is also tried joined with it: plans state the task
+        and then its deadline ("… Hoàn thành trong tháng 03/2024.").
+        """
         candidates = []
+        top_score = hits[0].score or 1.0
+        numbers = [n.key for n in analysis.doc_numbers if n.key != n.number]
         for rank, hit in enumerate(hits[:5]):
-            for sentence in _passage_sentences(hit.chunk):
+            confidence = 0.3 + 0.7 * min(1.0, hit.score / top_score)
+            sentences = _passage_sentences(hit.chunk)
+            joined = [
+                f"{a} {b}"
+                for a, b in zip(sentences, sentences[1:], strict=False)
+                if len(b) <= SHORT_SENTENCE
+            ]
+            for sentence in [*sentences, *joined]:
                 window = best_window(sentence, analysis.tokens, self.weights, WINDOW_CHARS)
                 if not fits_shape(window, analysis.intents):
                     continue
                 if analysis.has("deadline") and not has_date(window):
                     continue
-                score = overlap_score(analysis.tokens, window, self.weights) * (1.0 - 0.08 * rank)
-                candidates.append((score, rank, window, hit))
+                score = overlap_score(analysis.tokens, window, self.weights)
+                if numbers and any(key in squash(window) for key in numbers):
+                    score += DOC_NUMBER_BONUS
+                candidates.append((score * confidence, rank, window, hit))
         candidates.sort(key=lambda c: (-c[0], c[1]))
         return candidates

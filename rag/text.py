@@ -86,7 +86,8 @@ def index_tokens(text: str) -> list[str]:
     Folded tokens let questions typed without diacritics match; accented tokens reward
     an exact match when the question has them; bigrams keep compounds (``so_noi``/``noi_vu``).
     """
-    words = syllables(text)
+    # "06 tháng" and "6 tháng" are the same words; leading zeros are formatting.
+    words = [w.lstrip("0") or "0" if w.isdigit() else w for w in syllables(text)]
     folded = [fold(w) for w in words]
     tokens = list(folded)
     tokens.extend(w for w, f in zip(words, folded, strict=True) if w != f)
