@@ -39,6 +39,7 @@ PROSE_SCORE_RATIO = 0.9
 SHORT_SENTENCE = 100
 DOC_NUMBER_BONUS = 6.0
 MAX_TWO_SENTENCES = 420
+SECOND_SENTENCE_RATIO = 0.75
 WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
@@ -290,13 +291,14 @@ class Composer:
             if not chosen:
                 chosen.append((sentence, hit))
                 best_score = score
-            elif (
-                sentence != chosen[0][0] and score >= 0.75 * best_score and len(chosen[0][0]) < 160
-            ):
+                continue
+            if score < SECOND_SENTENCE_RATIO * best_score:
+                break
+            if _same_text(sentence, chosen[0][0]):
+                continue
+            if len(chosen[0][0]) + len(sentence) <= MAX_TWO_SENTENCES:
                 chosen.append((sentence, hit))
-                break
-            else:
-                break
+            break
         if not chosen:
             return self.abstain(hits)
         citations = CitationList(self.documents)

@@ -176,16 +176,20 @@ def expansions(text: str) -> list[str]:
 
 
 def content_tokens(text: str, expand: bool = True) -> tuple[str, ...]:
-    """Lexical query tokens without the question words, plus (optionally) the synonyms' tokens."""
+    """Lexical query tokens without the question words, plus (optionally) the synonyms' tokens.
+
+    With synonyms, the question's own tokens are listed twice: BM25 sums repeated query
+    tokens, so the wording the user typed outweighs its other spellings.
+    """
     tokens = []
-    extra = index_tokens(" . ".join(expansions(text))) if expand else []
-    for token in [*index_tokens(text), *extra]:
+    own = index_tokens(text)
+    extra = [*own, *index_tokens(" . ".join(expansions(text)))] if expand else []
+    for token in [*own, *extra]:
         parts = token.split("_")
         if all(fold(p) in QUESTION_STOPWORDS for p in parts):
             continue
-        if token not in tokens:
-            tokens.append(token)
-    return tuple(tokens)
+        tokens.append(token)
+    return tuple(tokens if expand else dict.fromkeys(tokens))
 
 
 def _capitalized(word: str) -> bool:
