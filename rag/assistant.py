@@ -15,7 +15,7 @@ from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
 from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
-from rag.query import QueryAnalysis, analyse
+from rag.query import QueryAnalysis, analyse, cue_words
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
@@ -24,7 +24,29 @@ from rag.text import fold, normalize
 from rag.units import Gazetteer, default_gazetteer
 
 _STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
-FOLLOW_UP_MAX_TOKENS = 4
+FOLLOW_UP_MAX_WORDS = 1
+# Words of a follow-up that carry no subject of their own.
+FOLLOW_UP_FILLERS = frozenset(
+    [
+        "con",
+        "thi",
+        "sao",
+        "vay",
+        "nhi",
+        "the",
+        "nao",
+        "ai",
+        "la",
+        "gi",
+        "do",
+        "con",
+        "lai",
+        "cho",
+        "toi",
+        "biet",
+        "hoi",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -157,12 +179,12 @@ class Assistant:
         return None
 
     def is_follow_up(self, analysis: QueryAnalysis) -> bool:
-        content = [
-            t for t in analysis.tokens if "_" not in t and self.composer.weights.idf(t) > 2.0
-        ]
-        return (
-            len(content) <= FOLLOW_UP_MAX_TOKENS and not analysis.units and not analysis.doc_numbers
-        )
+        """A short question with nothing of its own but what it asks ("còn thời hạn thì sao?")."""
+        if analysis.units or analysis.doc_numbers or analysis.sources:
+            return False
+        words = {t for t in analysis.core_tokens if "_" not in t and t == fold(t)}
+        content = words - cue_words() - FOLLOW_UP_FILLERS
+        return len(content) <= FOLLOW_UP_MAX_WORDS
 
     def compose(
         self, question: str, previous: PreviousTurn | None = None

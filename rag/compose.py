@@ -25,7 +25,7 @@ from rag.index import StoredDocument
 from rag.query import QueryAnalysis, named_entities
 from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Chunk, Citation, TaskRecord
-from rag.text import fold, squash
+from rag.text import fold, index_tokens, squash
 
 ABSTAIN_TEXT = (
     "Không tìm thấy thông tin này trong tài liệu hiện có. "
@@ -40,6 +40,7 @@ SHORT_SENTENCE = 100
 DOC_NUMBER_BONUS = 6.0
 MAX_TWO_SENTENCES = 420
 SECOND_SENTENCE_RATIO = 0.75
+FOCUS_WEIGHT = 1.5
 WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
@@ -314,6 +315,11 @@ class Composer:
                 text = f"{text} {note}"
         return Composition(text=text, abstained=False, citations=citations.items)
 
+    def _focus_bonus(self, analysis: QueryAnalysis, sentence: str) -> float:
+        """The word a question asks about ("nguồn nào") weighs more than its other words."""
+        present = set(index_tokens(sentence))
+        return sum(FOCUS_WEIGHT * self.weights.idf(w) for w in analysis.focus if w in present)
+
     def _candidates(
         self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]
     ) -> list[tuple[float, int, str, ScoredChunk]]:
@@ -340,6 +346,7 @@ class Composer:
                 if analysis.has("deadline") and not has_date(window):
                     continue
                 score = overlap_score(analysis.tokens, window, self.weights)
+                score += self._focus_bonus(analysis, window)
                 if numbers and any(key in squash(window) for key in numbers):
                     score += DOC_NUMBER_BONUS
                 candidates.append((score * confidence, rank, window, hit))

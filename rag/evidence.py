@@ -32,6 +32,8 @@ _SURNAMES = (
 # "Hồ Chí Minh" is the city far more often than a person here.
 _PERSON = re.compile(rf"\b(?:{_SURNAMES})\s+(?!Chí Minh)[A-ZĐ][\wÀ-ỹ]+(?:\s+[A-ZĐ][\wÀ-ỹ]+)?")
 
+_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[.\s-]?\d{3}[.\s-]?\d{3,4}(?!\d)")
+
 # What an answer sentence must contain for each question kind.
 ANSWER_SHAPES: dict[str, re.Pattern[str]] = {
     "figure": _NUMBER,
@@ -39,6 +41,7 @@ ANSWER_SHAPES: dict[str, re.Pattern[str]] = {
     "email": _EMAIL,
     "person": _PERSON,
     "address": _ADDRESS,
+    "phone": _PHONE,
 }
 
 

@@ -73,6 +73,7 @@ class QueryAnalysis:
     sources: tuple[str, ...] = ()
     tokens: tuple[str, ...] = field(default=(), repr=False)
     core_tokens: tuple[str, ...] = field(default=(), repr=False)
+    focus: tuple[str, ...] = ()
 
     @property
     def intent(self) -> str:
@@ -86,6 +87,14 @@ class QueryAnalysis:
 def intent_cues() -> dict[str, list[str]]:
     data = json.loads(resources.files("rag").joinpath("data/intents.json").read_text("utf-8"))
     return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Every word of every intent cue: the words that say what is asked, not about what."""
+    return frozenset(
+        w for cues in intent_cues().values() for cue in cues for w in re.findall(r"[0-9a-z]+", cue)
+    )
 
 
 def detect_intents(folded_question: str) -> tuple[str, ...]:
@@ -219,6 +228,38 @@ def named_entities(normalized_question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_FOCUS_BEFORE = re.compile(r"\b([a-z0-9]+)\s+(?:nao|gi|dau)\b")
+_FOCUS_AFTER = re.compile(r"\b(?:bao nhieu|may)\s+([a-z0-9]+)\b")
+_NOT_FOCUS = frozenset(
+    [
+        "la",
+        "duoc",
+        "vao",
+        "ve",
+        "cua",
+        "cho",
+        "voi",
+        "tu",
+        "tai",
+        "o",
+        "nhung",
+        "cac",
+        "cai",
+        "gom",
+        "co",
+        "lam",
+        "thuoc",
+    ]
+)
+
+
+def focus_words(folded_question: str) -> tuple[str, ...]:
+    """The word the question asks about: "lấy từ nguồn nào" -> nguon, "bao nhiêu hồ sơ" -> ho."""
+    words = [m.group(1) for m in _FOCUS_BEFORE.finditer(folded_question)]
+    words += [m.group(1) for m in _FOCUS_AFTER.finditer(folded_question)]
+    return tuple(dict.fromkeys(w for w in words if w not in _NOT_FOCUS))
+
+
 def analyse(
     question: str,
     units: tuple[str, ...] = (),
@@ -241,4 +282,5 @@ def analyse(
         sources=sources,
         tokens=content_tokens(searchable),
         core_tokens=core,
+        focus=focus_words(folded),
     )

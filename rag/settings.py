@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 30.0
 
-    # Comma-separated "key:role" pairs (role: admin or read); a bare key is read-only.
+    # Comma-separated "key:role" pairs (role: admin, integration or read); a bare key is read-only.
     api_keys: str = ""
     cors_origins: str = ""
     widget_secret: str | None = None
@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     public_widget: bool = False
     rate_limit_per_minute: int = 120
     max_upload_bytes: int = 20 * 1024 * 1024
+    max_json_bytes: int = 64 * 1024
     max_question_chars: int = 2000
 
     conversation_db: Path | None = None

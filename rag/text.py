@@ -81,10 +81,11 @@ def syllables(text: str) -> list[str]:
 
 
 def index_tokens(text: str) -> list[str]:
-    """Lexical tokens: folded syllables, accented syllables where they differ, folded bigrams.
+    """Lexical tokens: folded syllables and bigrams, plus accented ones where they differ.
 
     Folded tokens let questions typed without diacritics match; accented tokens reward
-    an exact match when the question has them; bigrams keep compounds (``so_noi``/``noi_vu``).
+    an exact match when the question has them (``tổng_cộng`` is not ``Tổng_Công`` ty, though
+    both fold to ``tong_cong``); bigrams keep compounds (``so_noi``/``noi_vu``).
     """
     # "06 tháng" and "6 tháng" are the same words; leading zeros are formatting.
     words = [w.lstrip("0") or "0" if w.isdigit() else w for w in syllables(text)]
@@ -92,6 +93,11 @@ def index_tokens(text: str) -> list[str]:
     tokens = list(folded)
     tokens.extend(w for w, f in zip(words, folded, strict=True) if w != f)
     tokens.extend(f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False))
+    tokens.extend(
+        f"{a}_{b}"
+        for a, b, fa, fb in zip(words, words[1:], folded, folded[1:], strict=False)
+        if (a, b) != (fa, fb)
+    )
     return tokens
 
 

@@ -12,6 +12,7 @@ from sse_starlette.sse import EventSourceResponse
 
 from api.deps import current_assistant
 from rag.assistant import Assistant, PreviousTurn
+from rag.llm import ask_with_llm
 from rag.schemas import Answer
 from rag.settings import get_settings
 
@@ -37,19 +38,27 @@ class AskRequest(BaseModel):
         return value.strip()
 
 
+def next_turn(question: str, answer: Answer, previous: PreviousTurn | None) -> PreviousTurn:
+    """What a conversation remembers of this turn: the task it resolved to, else the last one."""
+    task_id = previous.task_id if previous else None
+    if len(answer.tasks) == 1 and not answer.abstained:
+        task_id = answer.tasks[0].id
+    return PreviousTurn(question=question, task_id=task_id)
+
+
+def answer_with_model(
+    request: Request, assistant: Assistant, question: str, previous: PreviousTurn | None
+) -> Answer:
+    """The extractive answer, rewritten by the configured LLM (``app.state.llm``) if any."""
+    return ask_with_llm(assistant, question, previous, getattr(request.app.state, "llm", None))
+
+
 def answer_question(request: Request, assistant: Assistant, body: AskRequest) -> Answer:
     conversations = request.app.state.conversations
     conversation_id = conversations.ensure(body.conversation_id)
     previous = conversations.last_turn(conversation_id)
-    answer = assistant.ask(body.question, previous=previous)
-    task_id = (
-        answer.tasks[0].id if len(answer.tasks) == 1 else (previous.task_id if previous else None)
-    )
-    if answer.abstained:
-        task_id = previous.task_id if previous else None
-    conversations.record(
-        conversation_id, PreviousTurn(question=body.question, task_id=task_id), answer.answer
-    )
+    answer = answer_with_model(request, assistant, body.question, previous)
+    conversations.record(conversation_id, next_turn(body.question, answer, previous), answer.answer)
     answer.conversation_id = conversation_id
     return answer
 

@@ -328,7 +328,7 @@
     );
   }
 
-  function groupsByLeadUnit(tasks) {
+  function groupsByLeadUnit(tasks, selected) {
     const groups = new Map();
     for (const task of tasks) {
       const leads = task.lead_units && task.lead_units.length ? task.lead_units : ["Chưa xác định đơn vị chủ trì"];
@@ -337,7 +337,9 @@
         groups.get(unit).push(task);
       }
     }
-    return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0], "vi"));
+    // The unit the user filtered on comes first; co-leading units follow alphabetically.
+    const rank = (name) => (selected && fold(name) === fold(selected) ? 0 : 1);
+    return [...groups.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0], "vi"));
   }
 
   function render(tasks, state) {
@@ -345,7 +347,7 @@
     if (!tasks.length) {
       rows.push(h("tr", {}, h("td", { class: "empty", colspan: "6", text: "Không có nhiệm vụ phù hợp với bộ lọc." })));
     } else if (state.group === "unit") {
-      for (const [unit, group] of groupsByLeadUnit(tasks)) {
+      for (const [unit, group] of groupsByLeadUnit(tasks, state.unit)) {
         rows.push(
           h(
             "tr",

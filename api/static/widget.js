@@ -165,7 +165,7 @@ button { font: inherit; cursor: pointer; }
 .passage-head h3:focus { outline: none; }
 .passage-meta { margin: 0; font-size: 12px; color: #5b6678; }
 .back { border: 1px solid #c5d3e8; background: #fff; color: var(--_accent-dark); border-radius: 6px; padding: 3px 10px; font-size: 13px; }
-.lines { flex: 1; overflow: auto; margin: 0; padding: 8px 0; list-style: none; font-size: 13px; line-height: 1.5; }
+.lines { flex: 1; overflow: auto; margin: 0; padding: 8px 0; list-style: none; font-size: 13px; line-height: 20px; }
 .lines li { display: flex; gap: 10px; padding: 1px 14px 1px 0; }
 .lines .n { flex: none; width: 44px; text-align: right; color: #7a8596; user-select: none; font-variant-numeric: tabular-nums; }
 .lines .t { white-space: pre-wrap; tab-size: 2; overflow-wrap: anywhere; min-width: 0; }

@@ -1,0 +1,209 @@
+"""Documents in the index: list, read with line numbers, add (upload) and delete (admin).
+
+Changing the corpus rebuilds the index atomically (``ingest_corpus``) under the serving
+state's write lock; if the rebuild fails the corpus file change is undone and the previous
+index version keeps serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from pathlib import Path, PurePosixPath
+
+from fastapi import APIRouter, Depends, File, UploadFile
+
+from api.deps import current_assistant, serving_state
+from api.security import PayloadTooLarge, require_admin, require_read, too_large_message
+from api.state import ServingState
+from ingest.build import ingest_corpus
+from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from rag.assistant import Assistant
+from rag.errors import (
+    Da06Error,
+    DocumentNotFound,
+    DuplicateDocument,
+    EmptyDocument,
+    UnsupportedFileType,
+)
+from rag.index import StoredDocument
+from rag.text import fold
+
+router = APIRouter(prefix="/v1", tags=["documents"])
+
+MAX_STEM_CHARS = 80
+READ_CHUNK = 1024 * 1024
+# Deleted files wait here during the re-ingest; the loader skips dot-folders.
+TRASH_DIR = ".trash"
+
+
+def safe_filename(name: str | None) -> str:
+    """An uploaded name as a safe corpus file name: ascii ``[a-z0-9-]`` stem + known suffix.
+
+    Never a path: directories (``../../x.pdf``, ``C:\\tmp\\x.pdf``) are dropped, Vietnamese
+    letters are folded (``Kế hoạch.pdf`` -> ``ke-hoach.pdf``).
+    """
+    base = re.split(r"[\\/]", name or "")[-1].strip()
+    path = PurePosixPath(base)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        raise UnsupportedFileType(
+            f"Không hỗ trợ loại tệp “{base[:80]}”; chỉ nhận {supported}"
+            f" / unsupported file type “{base[:80]}”; supported: {supported}"
+        )
+    stem = re.sub(r"[^a-z0-9]+", "-", fold(path.stem)).strip("-")[:MAX_STEM_CHARS].strip("-")
+    return f"{stem or 'tai-lieu'}{suffix}"
+
+
+def _document_lines(document: StoredDocument) -> list[dict]:
+    return [
+        {"page": page["number"], "n": number, "text": text}
+        for page in document.pages
+        for number, text in enumerate(page["lines"], start=1)
+    ]
+
+
+@router.get("/documents", dependencies=[Depends(require_read)])
+def list_documents(assistant: Assistant = Depends(current_assistant)) -> dict:
+    return {"documents": [d.summary() for d in assistant.files.documents.values()]}
+
+
+def _known(assistant: Assistant, source: str) -> StoredDocument:
+    document = assistant.files.documents.get(source)
+    if document is None:
+        raise DocumentNotFound(
+            f"Không có tài liệu “{source}” trong chỉ mục / no document “{source}” in the index"
+        )
+    return document
+
+
+@router.get("/documents/{source:path}", dependencies=[Depends(require_read)])
+def read_document(source: str, assistant: Assistant = Depends(current_assistant)) -> dict:
+    document = _known(assistant, source)
+    return {"document": document.summary(), "lines": _document_lines(document)}
+
+
+async def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    data = bytearray()
+    while chunk := await upload.read(READ_CHUNK):
+        data.extend(chunk)
+        if len(data) > limit:
+            raise PayloadTooLarge(too_large_message(limit))
+    return bytes(data)
+
+
+def _check_parses(data: bytes, name: str) -> None:
+    """Load the upload from a private temporary copy, so a bad file never enters the corpus."""
+    with tempfile.TemporaryDirectory(prefix="da06-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        load_document(path, Path(folder))
+
+
+def _check_new(assistant: Assistant, corpus_dir: Path, name: str, data: bytes) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    for document in assistant.files.documents.values():
+        if document.content_hash == digest:
+            raise DuplicateDocument(
+                f"Tài liệu này đã có trong chỉ mục: {document.source}"
+                f" / this document is already indexed as {document.source}"
+            )
+    if name in assistant.files.documents or (corpus_dir / name).exists():
+        raise DuplicateDocument(
+            f"Đã có tài liệu tên {name}; hãy đổi tên tệp"
+            f" / a document named {name} already exists; rename the file"
+        )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.part"
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _reingest(state: ServingState) -> str:
+    report = ingest_corpus(state.settings, state.settings.corpus_dir)
+    state.refresh()
+    return report.version
+
+
+@router.post("/documents", dependencies=[Depends(require_admin)])
+async def add_document(
+    file: UploadFile = File(..., description="Tệp .txt (UTF-8), .pdf hoặc .docx"),
+    state: ServingState = Depends(serving_state),
+) -> dict:
+    settings = state.settings
+    name = safe_filename(file.filename)
+    data = await _read_limited(file, settings.max_upload_bytes)
+    if not data.strip():
+        raise EmptyDocument(f"Tệp {name} rỗng / file {name} is empty")
+    _check_parses(data, name)
+    corpus_dir = settings.corpus_dir
+    # Ingest is CPU-bound and blocking; FastAPI's threadpool keeps the event loop free.
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_add_locked, state, corpus_dir, name, data)
+
+
+def _add_locked(state: ServingState, corpus_dir: Path, name: str, data: bytes) -> dict:
+    with state.write_lock:
+        _check_new(state.assistant, corpus_dir, name, data)
+        target = corpus_dir / name
+        _write_atomically(target, data)
+        try:
+            version = _reingest(state)
+            assistant = state.assistant
+            added = _known(assistant, name)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            _restore_index(state)
+            raise
+    return {
+        "added": added.summary(),
+        "chunks": added.chunk_count,
+        "tasks": assistant.tasks.count(name),
+        "index_version": version,
+    }
+
+
+def _restore_index(state: ServingState) -> None:
+    """After an undone corpus change, make sure the index matches the corpus again.
+
+    ``ingest_corpus`` never swaps in a failed build, so usually nothing changed; but a build
+    that succeeded without the new file (it failed to load inside the ingest) must be redone.
+    """
+    try:
+        ingest_corpus(state.settings, state.settings.corpus_dir)
+        state.refresh()
+    except Da06Error:
+        pass
+
+
+@router.delete("/documents/{source:path}", dependencies=[Depends(require_admin)])
+def delete_document(source: str, state: ServingState = Depends(serving_state)) -> dict:
+    corpus_dir = state.settings.corpus_dir.resolve()
+    with state.write_lock:
+        _known(state.assistant, source)
+        path = (corpus_dir / source).resolve()
+        if not path.is_relative_to(corpus_dir) or not path.is_file():
+            raise DocumentNotFound(
+                f"Tài liệu “{source}” không còn trong thư mục tài liệu"
+                f" / “{source}” is not in the corpus folder"
+            )
+        trash = corpus_dir / TRASH_DIR
+        trash.mkdir(exist_ok=True)
+        parked = trash / f"{uuid.uuid4().hex}-{path.name}"
+        os.replace(path, parked)
+        try:
+            version = _reingest(state)
+        except BaseException:
+            os.replace(parked, path)
+            raise
+        parked.unlink(missing_ok=True)
+        shutil.rmtree(trash, ignore_errors=True) if not any(trash.iterdir()) else None
+    return {"deleted": source, "index_version": version}

@@ -1,0 +1,106 @@
+"""Question analysis: intents, document numbers, periods, documents named, entities."""
+
+import pytest
+
+from rag.query import analyse, expansions, find_doc_numbers, named_entities
+from rag.units import default_gazetteer
+
+ALIASES = {
+    "ke-hoach.txt": ["kế hoạch 2024", "kế hoạch năm 2024"],
+    "phu-luc-03.txt": ["phụ lục 03", "phụ lục 3"],
+    "cong-van.txt": ["công văn 4709", "đề cương"],
+}
+
+
+def ask(question: str):
+    units = tuple(default_gazetteer().find_in_text(question))
+    return analyse(question, units=units, aliases=ALIASES)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Đơn vị nào chủ trì xây dựng cơ sở dữ liệu hộ tịch?", "owner"),
+        ("don vi nao chu tri xay dung co so du lieu ho tich", "owner"),
+        ("Những đơn vị nào phối hợp với Sở Y tế trong nhiệm vụ này?", "coordinator"),
+        ("Thời hạn hoàn thành việc cấp căn cước là khi nào?", "deadline"),
+        ("thoi han hoan thanh viec cap can cuoc la khi nao", "deadline"),
+        ("Nhiệm vụ này được giao theo văn bản nào?", "directive"),
+        ("Việc kết nối dữ liệu hộ tịch đã hoàn thành chưa?", "status"),
+        ("Sản phẩm của nhiệm vụ rà soát thủ tục là gì?", "product"),
+        ("Sở Y tế chủ trì những nhiệm vụ nào?", "task_list"),
+        ("Có bao nhiêu nhiệm vụ trong nhóm an ninh an toàn thông tin?", "count"),
+        ("Tỷ lệ hồ sơ trực tuyến đạt bao nhiêu?", "figure"),
+    ],
+)
+def test_intents_with_and_without_diacritics(question: str, intent: str) -> None:
+    assert intent in ask(question).intents
+
+
+def test_general_question_has_general_intent() -> None:
+    assert ask("Đề án 06 là gì").intents == ("general",)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("theo Thông báo 276/TB-VPCP", "276tbvpcp"),
+        ("Thông báo số 276 / TB - VPCP", "276tbvpcp"),
+        ("Chỉ thị số 24-CT/TU của Thành ủy", "24cttu"),
+        ("Nghị quyết 98/2023/QH15", "982023qh15"),
+        ("Quyết định 06/QĐ-TTg", "06qdttg"),
+    ],
+)
+def test_document_numbers_in_any_spacing(text: str, key: str) -> None:
+    assert key in [n.key for n in find_doc_numbers(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("theo Chỉ thị 04 của Thủ tướng", "04"), ("theo chi thi 04", "04"), ("Nghị quyết 175", "175")],
+)
+def test_named_documents_without_full_number(text: str, number: str) -> None:
+    assert number in [n.number for n in find_doc_numbers(text)]
+
+
+def test_years_and_dates_are_not_document_numbers() -> None:
+    assert find_doc_numbers("Kế hoạch 2024 đến ngày 1/7/2024") == ()
+
+
+def test_units_from_abbreviations_and_plain_text() -> None:
+    assert "Công an Thành phố" in ask("CATP chủ trì nhiệm vụ nào?").units
+    assert "Sở Thông tin và Truyền thông" in ask("so thong tin va truyen thong chu tri gi").units
+    assert "Văn phòng Chính phủ" in ask("VPCP giao nhiệm vụ gì").units
+
+
+def test_document_named_in_question_is_found_and_removed_from_search_terms() -> None:
+    analysis = ask("Theo Kế hoạch 2024, ai chủ trì việc số hóa hồ sơ?")
+    assert analysis.sources == ("ke-hoach.txt",)
+    assert "hoach" not in analysis.tokens and "so_hoa" in analysis.tokens
+    assert ask("theo de cuong, dia phuong nao thi diem").sources == ("cong-van.txt",)
+
+
+def test_periods() -> None:
+    assert ask("Việc gì đến hạn trong quý II/2024?").periods == ("Quý II/2024",)
+    assert ask("hạn tháng 6 năm 2024").periods == ("Tháng 6/2024",)
+
+
+def test_abbreviations_expand_to_full_spellings() -> None:
+    assert "thu tuc hanh chinh" in expansions("Số hóa hồ sơ TTHC")  # folded keys
+    assert "tthc" in expansions("thủ tục hành chính cấp xã")
+    analysis = ask("Số hóa hồ sơ TTHC")
+    assert "hanh_chinh" in analysis.tokens and "hanh_chinh" not in analysis.core_tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "entities"),
+    [
+        ("Quận 12 đã tiếp nhận bao nhiêu hồ sơ?", ("Quận 12",)),
+        ("Tỉnh Cà Mau đã tích hợp bao nhiêu dịch vụ?", ("Tỉnh Cà Mau", "Cà Mau")),
+        ("Mô hình nào được triển khai tại Bình Dương?", ("Bình Dương",)),
+        ("UBND TP.HCM ban hành văn bản nào?", ()),
+        ("Sở Nội vụ chủ trì gì?", ()),
+    ],
+)
+def test_named_entities(question: str, entities: tuple[str, ...]) -> None:
+    assert named_entities(question) == entities
