@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api.conversations import ConversationStore
-from api.routes import ask, health, tasks
+from api.routes import ask, chat, documents, health, pages, search, tasks, widget
+from api.security import BodySizeLimit, Security, require_read
 from api.state import ServingState
 from rag.errors import Da06Error
+from rag.llm import LlmAnswerer
 from rag.settings import Settings, get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -47,7 +50,32 @@ def create_app(settings: Settings | None = None, dense: bool = True) -> FastAPI:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
 
+    app.state.security = Security(settings)
+    app.state.llm = LlmAnswerer.from_settings(settings)
+
+    read = [Depends(require_read)]
     app.include_router(health.router)
-    app.include_router(ask.router)
-    app.include_router(tasks.router)
+    app.include_router(ask.router, dependencies=read)
+    app.include_router(tasks.router, dependencies=read)
+    app.include_router(search.router)
+    app.include_router(documents.router)
+    app.include_router(chat.router)
+    app.include_router(widget.router)
+    app.include_router(pages.router)
+
+    app.add_middleware(
+        BodySizeLimit, json_limit=settings.max_json_bytes, upload_limit=settings.max_upload_bytes
+    )
+    origins = [o.strip().rstrip("/") for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        # Added last so it is outermost: 413/429/401 answers carry CORS headers too,
+        # and the browser can show the real error instead of a CORS failure.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
     return app

@@ -7,15 +7,15 @@ index version keeps serving.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 import re
-import shutil
 import tempfile
 import uuid
 from pathlib import Path, PurePosixPath
 
 from fastapi import APIRouter, Depends, File, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import current_assistant, serving_state
 from api.security import PayloadTooLarge, require_admin, require_read, too_large_message
@@ -31,9 +31,15 @@ from rag.errors import (
     UnsupportedFileType,
 )
 from rag.index import StoredDocument
+from rag.schemas import LoadedDocument
 from rag.text import fold
 
 router = APIRouter(prefix="/v1", tags=["documents"])
+
+
+class IndexingFailed(Da06Error):
+    http_status = 422
+
 
 MAX_STEM_CHARS = 80
 READ_CHUNK = 1024 * 1024
@@ -97,18 +103,22 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
-def _check_parses(data: bytes, name: str) -> None:
+def _check_parses(data: bytes, name: str) -> LoadedDocument:
     """Load the upload from a private temporary copy, so a bad file never enters the corpus."""
     with tempfile.TemporaryDirectory(prefix="da06-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        load_document(path, Path(folder))
+        return load_document(path, Path(folder))
 
 
-def _check_new(assistant: Assistant, corpus_dir: Path, name: str, data: bytes) -> None:
-    digest = hashlib.sha256(data).hexdigest()
+def _same_text(loaded: LoadedDocument, stored: StoredDocument) -> bool:
+    return [list(p.lines) for p in loaded.pages] == [p["lines"] for p in stored.pages]
+
+
+def _check_new(assistant: Assistant, corpus_dir: Path, name: str, loaded: LoadedDocument) -> None:
     for document in assistant.files.documents.values():
-        if document.content_hash == digest:
+        # Same bytes, or the same text re-exported (PDF/DOCX embed their creation time).
+        if document.content_hash == loaded.content_hash or _same_text(loaded, document):
             raise DuplicateDocument(
                 f"Tài liệu này đã có trong chỉ mục: {document.source}"
                 f" / this document is already indexed as {document.source}"
@@ -126,8 +136,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _reingest(state: ServingState) -> str:
-    report = ingest_corpus(state.settings, state.settings.corpus_dir)
+def _reingest(state: ServingState, required: str | None = None) -> str:
+    """Rebuild the index from the corpus folder and serve it; returns the new version."""
+    try:
+        report = ingest_corpus(state.settings, state.settings.corpus_dir)
+    except Da06Error:
+        raise
+    except Exception as exc:  # a parser bug must not become a 500 with a half-changed corpus
+        raise IndexingFailed(
+            f"Không lập chỉ mục được tài liệu / indexing failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    if required is not None and required not in report.documents:
+        reasons = "; ".join(e for e in report.errors if required in e) or "?"
+        raise IndexingFailed(f"Không nạp được {required} / could not load {required}: {reasons}")
     state.refresh()
     return report.version
 
@@ -142,46 +163,33 @@ async def add_document(
     data = await _read_limited(file, settings.max_upload_bytes)
     if not data.strip():
         raise EmptyDocument(f"Tệp {name} rỗng / file {name} is empty")
-    _check_parses(data, name)
-    corpus_dir = settings.corpus_dir
-    # Ingest is CPU-bound and blocking; FastAPI's threadpool keeps the event loop free.
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(_add_locked, state, corpus_dir, name, data)
+    loaded = _check_parses(data, name)
+    # Ingest is CPU-bound and blocking; the threadpool keeps the event loop serving reads.
+    return await run_in_threadpool(_add_locked, state, settings.corpus_dir, name, data, loaded)
 
 
-def _add_locked(state: ServingState, corpus_dir: Path, name: str, data: bytes) -> dict:
+def _add_locked(
+    state: ServingState, corpus_dir: Path, name: str, data: bytes, loaded: LoadedDocument
+) -> dict:
     with state.write_lock:
-        _check_new(state.assistant, corpus_dir, name, data)
+        _check_new(state.assistant, corpus_dir, name, loaded)
         target = corpus_dir / name
         _write_atomically(target, data)
         try:
-            version = _reingest(state)
-            assistant = state.assistant
-            added = _known(assistant, name)
+            version = _reingest(state, name)
         except BaseException:
+            # The failed build was discarded; removing the file makes the corpus match the
+            # version that is still serving.
             target.unlink(missing_ok=True)
-            _restore_index(state)
             raise
+        assistant = state.assistant
+        added = _known(assistant, name)
     return {
         "added": added.summary(),
         "chunks": added.chunk_count,
         "tasks": assistant.tasks.count(name),
         "index_version": version,
     }
-
-
-def _restore_index(state: ServingState) -> None:
-    """After an undone corpus change, make sure the index matches the corpus again.
-
-    ``ingest_corpus`` never swaps in a failed build, so usually nothing changed; but a build
-    that succeeded without the new file (it failed to load inside the ingest) must be redone.
-    """
-    try:
-        ingest_corpus(state.settings, state.settings.corpus_dir)
-        state.refresh()
-    except Da06Error:
-        pass
 
 
 @router.delete("/documents/{source:path}", dependencies=[Depends(require_admin)])
@@ -205,5 +213,6 @@ def delete_document(source: str, state: ServingState = Depends(serving_state)) -
             os.replace(parked, path)
             raise
         parked.unlink(missing_ok=True)
-        shutil.rmtree(trash, ignore_errors=True) if not any(trash.iterdir()) else None
+        with contextlib.suppress(OSError):
+            trash.rmdir()
     return {"deleted": source, "index_version": version}

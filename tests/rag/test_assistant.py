@@ -78,9 +78,13 @@ def test_list_of_tasks_comes_from_the_registry(assistant) -> None:
 
 
 def test_stated_count_differs_from_listed_rows_is_mentioned(assistant) -> None:
-    answer = assistant.ask("Kế hoạch năm 2024 gồm tổng cộng bao nhiêu nhiệm vụ cụ thể?")
-    assert "49" in answer.answer
-    assert "47" in answer.answer
+    plan = "ke-hoach-de-an-06-tphcm-2024.txt"
+    chunk = next(
+        c for c in assistant.files.chunks if c.source == plan and "49 nhiệm vụ cụ thể" in c.text
+    )
+    note = assistant.row_count_note(chunk, "Chi tiết 49 nhiệm vụ cụ thể thuộc 07 nhóm nhiệm vụ")
+    assert note is not None and "47" in note and "49" in note
+    assert assistant.row_count_note(chunk, "Nhóm này có 13 nhiệm vụ") is None
 
 
 def test_follow_up_resolves_against_previous_task(assistant) -> None:

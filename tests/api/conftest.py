@@ -1,0 +1,59 @@
+"""Fixtures for the HTTP tests: app variants over the session index, a writable small index."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.settings import Settings
+from tests.conftest import EMBEDDING_CACHE, make_settings
+
+ADMIN_KEY = "khoa-quan-tri"
+READ_KEY = "khoa-doc"
+INTEGRATION_KEY = "khoa-tich-hop"
+KEYS = f"{ADMIN_KEY}:admin,{READ_KEY},{INTEGRATION_KEY}:integration"
+
+
+@pytest.fixture()
+def make_client(app, corpus_settings: Settings) -> Iterator[Callable[..., TestClient]]:
+    """Apps with other auth/CORS/limit settings on the session index (read-only use only:
+    the session corpus folder is the shipped corpus)."""
+    clients: list[TestClient] = []
+
+    def build(**overrides) -> TestClient:
+        variant = create_app(corpus_settings.model_copy(update=overrides))
+        # Same index: reuse the loaded assistant instead of loading it again per app.
+        variant.state.serving = app.state.serving
+        client = TestClient(variant)
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture()
+def writable_settings(tmp_path: Path, small_corpus: Path) -> Settings:
+    """Settings with admin keys over an index of the two-document ``small_corpus``."""
+    from ingest.build import ingest_corpus
+
+    settings = make_settings(tmp_path, small_corpus, api_keys=KEYS, max_upload_bytes=300_000)
+    cached = EMBEDDING_CACHE / "embedding-cache.sqlite"
+    if cached.exists():
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(cached, settings.index_dir / "embedding-cache.sqlite")
+    ingest_corpus(settings)
+    return settings
+
+
+@pytest.fixture()
+def admin_client(writable_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(writable_settings)) as client:
+        client.headers["X-API-Key"] = ADMIN_KEY
+        yield client
