@@ -1,0 +1,56 @@
+"""Scoring rules of the evaluation runner."""
+
+import json
+import unicodedata
+from pathlib import Path
+
+from eval.runner import GoldItem, Span, contains_all, covers, load_gold, score_system
+from rag.schemas import Answer, Citation
+
+
+def test_contains_all_is_case_nfc_and_whitespace_insensitive() -> None:
+    answer = unicodedata.normalize("NFD", "SỞ THÔNG TIN   và Truyền thông chủ trì; hạn Quý II/2024")
+    assert contains_all(answer, [["Sở Thông tin và Truyền thông", "STTTT"], ["quý II/2024"]])
+    assert not contains_all(answer, [["Sở Nội vụ"]])
+    assert contains_all("bất kỳ", [])
+
+
+def test_covers_needs_same_source_and_line_inside_span() -> None:
+    item = GoldItem("x", "q", "owner", [["a"]], "doc.txt", 10, "a")
+    assert covers(Span("doc.txt", 8, 12), item)
+    assert not covers(Span("doc.txt", 11, 12), item)
+    assert not covers(Span("other.txt", 1, 100), item)
+
+
+def test_score_system_counts_answers_citations_recall_and_abstentions() -> None:
+    items = [
+        GoldItem("a1", "q1", "owner", [["Sở Y tế"]], "doc.txt", 5, "Sở Y tế"),
+        GoldItem("a2", "q2", "deadline", [["2024"]], "doc.txt", 50, "2024"),
+        GoldItem("u1", "q3", "unanswerable", [], None, None, ""),
+    ]
+    cite = Citation(id=1, source="doc.txt", title="t", line_start=4, line_end=6, quote="…")
+    answers = {
+        "q1": Answer(
+            answer="Sở Y tế chủ trì [1].",
+            abstained=False,
+            citations=[cite],
+            timing_ms={"total": 10},
+        ),
+        "q2": Answer(answer="Không rõ", abstained=False, citations=[cite], timing_ms={"total": 30}),
+        "q3": Answer(answer="Không tìm thấy", abstained=True, timing_ms={"total": 20}),
+    }
+    result = score_system(items, answers.__getitem__, lambda q, k: [Span("doc.txt", 1, 10)])
+    assert result["answer_accuracy"] == 0.5
+    assert result["citation_accuracy"] == 0.5
+    assert result["recall_at_5"] == 0.5
+    assert result["abstention_accuracy"] == 1.0
+    assert result["latency_ms_p50"] == 20
+    assert [f["id"] for f in result["failures"]] == ["a2"]
+
+
+def test_load_gold_reads_the_shipped_dev_file() -> None:
+    items = load_gold(Path("eval/dev.jsonl"))
+    assert items and all(i.question for i in items)
+    assert any(not i.answerable for i in items)
+    rows = [json.loads(line) for line in Path("eval/dev.jsonl").read_text().splitlines() if line]
+    assert len(rows) == len(items)
