@@ -71,7 +71,7 @@ class NaiveBaseline:
         embeddings = CachedEmbeddings(
             shared_embeddings(settings.embedding_model, settings.embedding_batch_size),
             f"{settings.embedding_model}@model-default",
-            settings.index_dir / "embedding-cache.sqlite",
+            settings.embedding_cache_path,
         )
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.store = Chroma(

@@ -244,7 +244,7 @@ def _write_vectors(
             settings.embedding_model, settings.embedding_batch_size, settings.dense_max_tokens
         ),
         f"{settings.embedding_model}@{settings.dense_max_tokens}",
-        settings.index_dir / "embedding-cache.sqlite",
+        settings.embedding_cache_path,
     )
     store = vector_store(settings, version_dir / CHROMA_DIR, version, embeddings)
     for start in range(0, len(chunks), EMBED_BATCH):

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     index_dir: Path = Path("var/index")
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_batch_size: int = 64
+    # Vectors of chunk texts already embedded, reused across index versions.
+    embedding_cache: Path | None = None
     chroma_host: str | None = None
     chroma_port: int | None = None
     collection_prefix: str = "da06"
@@ -49,6 +51,10 @@ class Settings(BaseSettings):
     dense_max_tokens: int = 128
     retrieve_k: int = 8
     fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.embedding_cache or (self.index_dir / "embedding-cache.sqlite")
 
     @property
     def conversations_path(self) -> Path:

@@ -19,33 +19,26 @@ from rag.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-# Embeddings of unchanged chunk texts are reused across test sessions (keyed by model + text hash).
+# Embeddings of unchanged chunk texts are reused across tests and test sessions (keyed by
+# model and text hash), so each test index only embeds what no earlier test embedded.
 EMBEDDING_CACHE = ROOT / "var" / "test-cache"
 
 
 def make_settings(root: Path, corpus: Path, **overrides) -> Settings:
+    EMBEDDING_CACHE.mkdir(parents=True, exist_ok=True)
     values = {
         "corpus_dir": corpus,
         "index_dir": root / "index",
+        "embedding_cache": EMBEDDING_CACHE / "embedding-cache.sqlite",
         "conversation_db": root / "conversations.sqlite",
         "api_keys": "",
         "cors_origins": "",
         "llm_provider": "none",
+        # Every test client shares one address; the limiter has its own tests.
+        "rate_limit_per_minute": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
-
-
-def _seed_cache(index_dir: Path) -> None:
-    cached = EMBEDDING_CACHE / "embedding-cache.sqlite"
-    if cached.exists():
-        index_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(cached, index_dir / "embedding-cache.sqlite")
-
-
-def _keep_cache(index_dir: Path) -> None:
-    EMBEDDING_CACHE.mkdir(parents=True, exist_ok=True)
-    shutil.copy(index_dir / "embedding-cache.sqlite", EMBEDDING_CACHE / "embedding-cache.sqlite")
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +48,7 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
     root = tmp_path_factory.mktemp("corpus-index")
     settings = make_settings(root, CORPUS)
-    _seed_cache(settings.index_dir)
     ingest_corpus(settings)
-    _keep_cache(settings.index_dir)
     return settings
 
 

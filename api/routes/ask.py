@@ -14,7 +14,6 @@ from api.deps import current_assistant
 from rag.assistant import Assistant, PreviousTurn
 from rag.llm import ask_with_llm
 from rag.schemas import Answer
-from rag.settings import get_settings
 
 router = APIRouter(prefix="/v1", tags=["ask"])
 
@@ -28,13 +27,9 @@ class AskRequest(BaseModel):
     @field_validator("question")
     @classmethod
     def _not_blank(cls, value: str) -> str:
+        # The length limit is the app's own setting, checked by the assistant (same 422 message).
         if not value.strip():
             raise ValueError("Câu hỏi không được để trống / the question must not be empty")
-        limit = get_settings().max_question_chars
-        if len(value) > limit:
-            raise ValueError(
-                f"Câu hỏi dài quá {limit} ký tự / the question is longer than {limit} characters"
-            )
         return value.strip()
 
 

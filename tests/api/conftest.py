@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.settings import Settings
-from tests.conftest import EMBEDDING_CACHE, make_settings
+from tests.conftest import make_settings
 
 ADMIN_KEY = "khoa-quan-tri"
 READ_KEY = "khoa-doc"
@@ -44,10 +43,6 @@ def writable_settings(tmp_path: Path, small_corpus: Path) -> Settings:
     from ingest.build import ingest_corpus
 
     settings = make_settings(tmp_path, small_corpus, api_keys=KEYS, max_upload_bytes=300_000)
-    cached = EMBEDDING_CACHE / "embedding-cache.sqlite"
-    if cached.exists():
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(cached, settings.index_dir / "embedding-cache.sqlite")
     ingest_corpus(settings)
     return settings
 

@@ -18,7 +18,7 @@ def write(path: Path, data: bytes | str) -> None:
 
 
 def test_reingest_of_unchanged_corpus_embeds_nothing(tmp_path: Path, small_corpus: Path) -> None:
-    settings = make_settings(tmp_path, small_corpus)
+    settings = make_settings(tmp_path, small_corpus, embedding_cache=tmp_path / "cache.sqlite")
     first = ingest_corpus(settings)
     assert not first.skipped and first.chunks > 0 and first.embedded + first.reused == first.chunks
     second = ingest_corpus(settings)
@@ -27,8 +27,9 @@ def test_reingest_of_unchanged_corpus_embeds_nothing(tmp_path: Path, small_corpu
 
 
 def test_changed_document_only_embeds_new_chunks(tmp_path: Path, small_corpus: Path) -> None:
-    settings = make_settings(tmp_path, small_corpus)
-    ingest_corpus(settings)
+    settings = make_settings(tmp_path, small_corpus, embedding_cache=tmp_path / "cache.sqlite")
+    first = ingest_corpus(settings)
+    assert first.embedded > 0
     write(
         small_corpus / "ghi-chu.txt",
         "Sở Nội vụ chủ trì rà soát bộ phận một cửa trong quý III/2024.\n",
