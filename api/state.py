@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from rag.assistant import Assistant
 from rag.errors import IndexNotFound
 from rag.index import current_version
 from rag.settings import Settings
+
+# How often a worker looks at the index pointer: several API workers share one index folder
+# (and a Chroma server), and one of them may have switched to a new version.
+POINTER_CHECK_S = 2.0
 
 
 class ServingState:
@@ -18,6 +23,7 @@ class ServingState:
         self.dense = dense
         self._assistant: Assistant | None = None
         self._lock = threading.Lock()
+        self._checked_at = 0.0
         self.write_lock = threading.Lock()
 
     @property
@@ -26,6 +32,10 @@ class ServingState:
             with self._lock:
                 if self._assistant is None:
                     self._assistant = Assistant.load(self.settings, dense=self.dense)
+                    self._checked_at = time.monotonic()
+        elif time.monotonic() - self._checked_at > POINTER_CHECK_S:
+            self._checked_at = time.monotonic()
+            self.refresh()
         return self._assistant
 
     def ready(self) -> bool:
@@ -37,7 +47,7 @@ class ServingState:
     def refresh(self) -> None:
         """Load the current version if it changed (after an ingest by this or another worker)."""
         latest = current_version(self.settings.index_dir)
-        if self._assistant is not None and latest == self._assistant.version:
+        if latest is None or (self._assistant is not None and latest == self._assistant.version):
             return
         fresh = Assistant.load(self.settings, dense=self.dense)
         with self._lock:
