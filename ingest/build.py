@@ -123,6 +123,7 @@ def _document_row(parsed: ParsedDocument) -> dict:
         "pages": [{"number": p.number, "lines": list(p.lines)} for p in parsed.doc.pages],
         "chunk_count": len(parsed.chunks),
         "aliases": list(entry.get("aliases") or []),
+        "short_title": entry.get("short_title"),
     }
 
 

@@ -187,6 +187,10 @@ class Composer:
         self.task_at = task_at
         self.corpus_has = corpus_has
 
+    def _label(self, chunk: Chunk) -> str:
+        document = self.documents.get(chunk.source)
+        return document.label if document else chunk.title
+
     def abstain(self, hits: Sequence[ScoredChunk], reason: str | None = None) -> Composition:
         citations = CitationList(self.documents)
         for hit in hits[:3]:
@@ -243,7 +247,7 @@ class Composer:
         if with_text and not task.lead_units:
             sentence = f"{sentence[:-1]} Nội dung dòng bảng: “{_short(task.text, 260)}”."
         return Composition(
-            text=f"Theo {chunk.title}: {sentence}",
+            text=f"Theo {self._label(chunk)}: {sentence}",
             abstained=False,
             citations=citations.items,
             tasks=[task],
@@ -267,7 +271,7 @@ class Composer:
         )
         more = len(listed) - LIST_LIMIT
         tail = f" Còn {more} nhiệm vụ khác." if more > 0 else ""
-        title = listed[0][1].title
+        title = self._label(listed[0][1])
         text = (
             f"Theo {title}, {unit} {role} {len(listed)} nhiệm vụ: " + "; ".join(items) + "." + tail
         )

@@ -78,6 +78,12 @@ class StoredDocument:
     pages: list[dict] = field(default_factory=list)  # [{"number": int|None, "lines": [str]}]
     chunk_count: int = 0
     aliases: list[str] = field(default_factory=list)
+    short_title: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How answers name the document: its short title when the manifest has one."""
+        return self.short_title or self.title
 
     @property
     def line_count(self) -> int:
