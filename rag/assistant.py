@@ -140,8 +140,13 @@ class Assistant:
             searcher=self.searcher, analyse=self.analyse, k=self.settings.retrieve_k
         )
 
-    def search(self, question: str, k: int | None = None) -> list[ScoredChunk]:
-        return self.searcher.search(self.analyse(question), k or self.settings.retrieve_k)
+    def search(
+        self, question: str, k: int | None = None, **filters: str | None
+    ) -> list[ScoredChunk]:
+        """Ranked chunks; filters: ``source``, ``kind`` (row/section), ``doc_kind`` (plan, report…)."""
+        return self.searcher.search(
+            self.analyse(question), k or self.settings.retrieve_k, **filters
+        )
 
     def task_for_chunk(self, chunk: Chunk) -> TaskRecord | None:
         return self.tasks.at(chunk.source, chunk.page, chunk.line_start)

@@ -71,12 +71,21 @@ class HybridSearcher:
                 scores[position] = 0.05 + 0.95 * (similarity - floor) / span
         return scores
 
-    def search(self, analysis: QueryAnalysis, k: int = 8) -> list[ScoredChunk]:
+    def search(
+        self,
+        analysis: QueryAnalysis,
+        k: int = 8,
+        source: str | None = None,
+        kind: str | None = None,
+        doc_kind: str | None = None,
+    ) -> list[ScoredChunk]:
+        """Top ``k`` chunks; ``source``/``kind``/``doc_kind`` are hard metadata filters."""
         lexical = self.files.lexical_scores(list(analysis.tokens))
         dense = self.dense_scores(analysis.normalized)
         fused = self._fuse(lexical, dense)
         fused = fused + self._boosts(analysis)
         fused = fused * self._source_weights(analysis)
+        fused = fused * self._filter_mask(source, kind, doc_kind)
         order = np.argsort(-fused)[:k]
         return [
             ScoredChunk(
@@ -115,6 +124,19 @@ class HybridSearcher:
             ]
             boosts += UNIT_BOOST * np.asarray(hit, dtype=np.float32)
         return boosts
+
+    def _filter_mask(
+        self, source: str | None, kind: str | None, doc_kind: str | None
+    ) -> np.ndarray:
+        if not (source or kind or doc_kind):
+            return np.ones(len(self.files.chunks), dtype=np.float32)
+        keep = [
+            (not source or c.source == source)
+            and (not kind or c.kind == kind)
+            and (not doc_kind or c.doc_kind == doc_kind)
+            for c in self.files.chunks
+        ]
+        return np.asarray(keep, dtype=np.float32)
 
     def _source_weights(self, analysis: QueryAnalysis) -> np.ndarray:
         if not analysis.sources:

@@ -15,11 +15,17 @@ router = APIRouter(prefix="/v1", tags=["search"], dependencies=[Depends(require_
 def search(
     q: str = Query(..., description="Câu hỏi hoặc từ khóa (có hoặc không dấu)"),
     k: int = Query(5, ge=1, le=50, description="Số đoạn trả về"),
+    source: str | None = Query(None, description="Chỉ tìm trong tài liệu này (tên tệp)"),
+    kind: str | None = Query(
+        None, pattern="^(row|section)$", description="row: dòng bảng; section: đoạn văn"
+    ),
+    doc_kind: str | None = Query(None, description="Loại tài liệu: plan, report, appendix, letter"),
     assistant: Assistant = Depends(current_assistant),
 ) -> dict:
     query = validate_question(q, assistant.settings.max_question_chars)
     results = []
-    for rank, hit in enumerate(assistant.search(query, k), start=1):
+    hits = assistant.search(query, k, source=source, kind=kind, doc_kind=doc_kind)
+    for rank, hit in enumerate(hits, start=1):
         chunk = hit.chunk
         results.append(
             {

@@ -59,3 +59,18 @@ def test_suggested_questions_are_answered_from_the_corpus(client: TestClient) ->
         answer = client.post("/v1/ask", json={"question": question}).json()
         assert not answer["abstained"], question
         assert answer["citations"], question
+
+
+def test_search_metadata_filters(client) -> None:
+    plan = "ke-hoach-de-an-06-tphcm-2024.txt"
+    rows = client.get(
+        "/v1/search", params={"q": "định danh điện tử", "kind": "row", "source": plan, "k": 10}
+    )
+    assert rows.status_code == 200
+    results = rows.json()["results"]
+    assert results and all(r["source"] == plan and r["row"] for r in results)
+    reports = client.get(
+        "/v1/search", params={"q": "định danh điện tử", "doc_kind": "report"}
+    ).json()["results"]
+    assert reports and all(r["source"].startswith("bao-cao") for r in reports)
+    assert client.get("/v1/search", params={"q": "x", "kind": "bang"}).status_code == 422
