@@ -229,13 +229,7 @@ class Assistant:
     def ask(self, question: str, previous: PreviousTurn | None = None) -> Answer:
         question = validate_question(question, self.settings.max_question_chars)
         _, composition, timing = self.compose(question, previous)
-        return Answer(
-            answer=composition.text,
-            abstained=composition.abstained,
-            citations=composition.citations,
-            tasks=composition.tasks,
-            timing_ms=timing,
-        )
+        return composition.to_answer(timing)
 
 
 def index_exists(index_dir: Path) -> bool:

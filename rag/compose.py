@@ -24,7 +24,7 @@ from rag.evidence import (
 from rag.index import StoredDocument
 from rag.query import QueryAnalysis, named_entities
 from rag.retrieve import ScoredChunk, chunk_body
-from rag.schemas import Chunk, Citation, TaskRecord
+from rag.schemas import Answer, Chunk, Citation, TaskRecord
 from rag.text import fold, index_tokens, squash
 
 ABSTAIN_TEXT = (
@@ -52,6 +52,16 @@ class Composition:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     tasks: list[TaskRecord] = field(default_factory=list)
+
+    def to_answer(self, timing_ms: dict[str, float], note: str | None = None) -> Answer:
+        return Answer(
+            answer=self.text,
+            abstained=self.abstained,
+            citations=self.citations,
+            tasks=self.tasks,
+            timing_ms=timing_ms,
+            note=note,
+        )
 
 
 class CitationList:

@@ -242,11 +242,4 @@ def ask_with_llm(
         )
         timing["generate"] = round((time.perf_counter() - started) * 1000, 2)
         timing["total"] = round(timing["total"] + timing["generate"], 2)
-    return Answer(
-        answer=composition.text,
-        abstained=composition.abstained,
-        citations=composition.citations,
-        tasks=composition.tasks,
-        timing_ms=timing,
-        note=note,
-    )
+    return composition.to_answer(timing, note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +14,7 @@ from rag.calendar import tasks_calendar
 from rag.deadlines import parse_iso_date
 from rag.errors import InvalidQuestion
 from rag.registry import TaskQuery, TaskQueryResult, resolve_document, run_task_query
+from rag.schemas import TaskRecord
 
 router = APIRouter(prefix="/v1", tags=["tasks"])
 
@@ -63,6 +65,16 @@ def _view(tasks: list, suggestions: list[str]) -> dict:
     return TaskQueryResult(tasks=tasks, suggestions=suggestions).to_dict()
 
 
+def _deadline_view(
+    assistant: Assistant, unit: str | None, view: Callable[[str | None], list[TaskRecord]]
+) -> dict:
+    """A deadline view for one unit (any spelling); an unknown unit gets suggestions."""
+    canonical, suggestions = _unit_filtered(assistant, unit)
+    if unit and canonical is None:
+        return _view([], suggestions)
+    return _view(view(canonical), [])
+
+
 @router.get("/tasks/upcoming")
 def upcoming_tasks(
     days: int = Query(30, ge=0, le=3660),
@@ -71,10 +83,7 @@ def upcoming_tasks(
     assistant: Assistant = Depends(current_assistant),
 ) -> dict:
     reference = _date(as_of, "as_of") or date.today()
-    canonical, suggestions = _unit_filtered(assistant, unit)
-    if unit and canonical is None:
-        return _view([], suggestions)
-    return _view(assistant.tasks.upcoming(reference, days, canonical), [])
+    return _deadline_view(assistant, unit, lambda u: assistant.tasks.upcoming(reference, days, u))
 
 
 @router.get("/tasks/overdue")
@@ -84,10 +93,7 @@ def overdue_tasks(
     assistant: Assistant = Depends(current_assistant),
 ) -> dict:
     reference = _date(as_of, "as_of") or date.today()
-    canonical, suggestions = _unit_filtered(assistant, unit)
-    if unit and canonical is None:
-        return _view([], suggestions)
-    return _view(assistant.tasks.overdue(reference, canonical), [])
+    return _deadline_view(assistant, unit, lambda u: assistant.tasks.overdue(reference, u))
 
 
 @router.get("/tasks.ics", response_class=Response)
