@@ -17,10 +17,8 @@
   const DONE = "hoàn thành";
   const COLUMNS = ["Thời hạn", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Tình trạng", "Nguồn"];
   const ERRORS = {
-    network: "Không kết nối được với máy chủ. Vui lòng thử lại.",
+    ...window.DA06Page.ERRORS,
     auth: "Bạn không có quyền xem dữ liệu này hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
-    rate: (s) => `Quá nhiều yêu cầu. Vui lòng thử lại sau ${s || "ít"} giây.`,
-    generic: "Không tải được dữ liệu. Vui lòng thử lại.",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -42,48 +40,10 @@
     body: document.querySelector("#tasks tbody"),
   };
 
-  // ---- helpers shared in spirit with documents.js (pages have no build step) ----------
+  // ---- helpers (the shared ones come from common.js) -----------------------------------
 
-  function authHeaders() {
-    const meta = document.querySelector('meta[name="da06-token"]');
-    const token = meta && meta.getAttribute("content");
-    return token ? { Authorization: `Bearer ${token}` } : {};
-  }
-
-  async function getJson(path) {
-    let res;
-    try {
-      res = await fetch(path, { headers: { Accept: "application/json", ...authHeaders() } });
-    } catch (_) {
-      throw new Error(ERRORS.network);
-    }
-    if (res.ok) return res.json();
-    if (res.status === 401 || res.status === 403) throw new Error(ERRORS.auth);
-    if (res.status === 429) throw new Error(ERRORS.rate(res.headers.get("Retry-After")));
-    let detail = "";
-    try {
-      detail = (await res.json()).detail;
-    } catch (_) {
-      /* not JSON */
-    }
-    throw new Error(typeof detail === "string" && detail ? detail.split(" / ")[0] : ERRORS.generic);
-  }
-
-  function h(tag, props, ...children) {
-    const el = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") el.className = value;
-      else if (key === "text") el.textContent = value;
-      else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-      else el.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children) {
-      if (child === null || child === undefined || child === false) continue;
-      el.append(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return el;
-  }
+  const { h, formatDate } = window.DA06Page;
+  const getJson = (path) => window.DA06Page.getJson(path, ERRORS);
 
   /** Lowercase without diacritics, as the server folds text for matching. */
   function fold(text) {
@@ -105,12 +65,6 @@
     if (!iso) return null;
     const [y, m, d] = iso.split("-").map(Number);
     return Date.UTC(y, m - 1, d);
-  }
-
-  function formatDate(iso) {
-    if (!iso) return "";
-    const [y, m, d] = iso.split("-");
-    return `${d}/${m}/${y}`;
   }
 
   function daysBetween(fromIso, toIso) {

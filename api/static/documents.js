@@ -18,11 +18,9 @@
     document: "Văn bản",
   };
   const ERRORS = {
-    network: "Không kết nối được với máy chủ. Vui lòng thử lại.",
+    ...window.DA06Page.ERRORS,
     auth: "Bạn không có quyền xem tài liệu này hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang.",
     notFound: "Không tìm thấy tài liệu.",
-    rate: (s) => `Quá nhiều yêu cầu. Vui lòng thử lại sau ${s || "ít"} giây.`,
-    generic: "Không tải được dữ liệu. Vui lòng thử lại.",
   };
 
   const els = {
@@ -34,55 +32,10 @@
     error: document.getElementById("error"),
   };
 
-  // ---- helpers shared in spirit with deadlines.js (pages have no build step) ----------
+  // ---- helpers (the shared ones come from common.js) -----------------------------------
 
-  function authHeaders() {
-    const meta = document.querySelector('meta[name="da06-token"]');
-    const token = meta && meta.getAttribute("content");
-    return token ? { Authorization: `Bearer ${token}` } : {};
-  }
-
-  async function getJson(path) {
-    let res;
-    try {
-      res = await fetch(path, { headers: { Accept: "application/json", ...authHeaders() } });
-    } catch (_) {
-      throw new Error(ERRORS.network);
-    }
-    if (res.ok) return res.json();
-    if (res.status === 401 || res.status === 403) throw new Error(ERRORS.auth);
-    if (res.status === 404) throw new Error(ERRORS.notFound);
-    if (res.status === 429) throw new Error(ERRORS.rate(res.headers.get("Retry-After")));
-    let detail = "";
-    try {
-      detail = (await res.json()).detail;
-    } catch (_) {
-      /* not JSON */
-    }
-    throw new Error(typeof detail === "string" && detail ? detail.split(" / ")[0] : ERRORS.generic);
-  }
-
-  function h(tag, props, ...children) {
-    const el = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") el.className = value;
-      else if (key === "text") el.textContent = value;
-      else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-      else el.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children) {
-      if (child === null || child === undefined || child === false) continue;
-      el.append(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return el;
-  }
-
-  function formatDate(value) {
-    if (!value) return "";
-    const parts = String(value).split("-");
-    return parts.reverse().join("/");
-  }
+  const { h, formatDate } = window.DA06Page;
+  const getJson = (path) => window.DA06Page.getJson(path, ERRORS);
 
   function showError(message) {
     els.error.textContent = message;

@@ -24,6 +24,7 @@ STATIC = Path(__file__).resolve().parents[2] / "api" / "static"
         ("/static/widget.js", "widget.js", "text/javascript"),
         ("/static/style.css", "style.css", "text/css"),
         ("/static/deadlines.js", "deadlines.js", "text/javascript"),
+        ("/static/common.js", "common.js", "text/javascript"),
     ],
 )
 def test_pages_and_assets(client: TestClient, path: str, file: str, media: str) -> None:
