@@ -140,7 +140,7 @@ def _join_units(units: Sequence[str], limit: int = 4) -> str:
 
 
 def _task_fields(task: TaskRecord, intents: Sequence[str]) -> list[tuple[str, str]]:
-    lead = _join_units(task.lead_units)
+    lead = _join_units(task.lead_units, 6)
     fields = {
         "owner": ("chủ trì", lead),
         "coordinator": ("phối hợp", _join_units(task.coordinating_units, 6)),
