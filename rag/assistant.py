@@ -10,17 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.chroma import vector_store
-from rag.compose import Composer, Composition
+from rag.compose import Composer, Composition, TaskListing
 from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
 from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
-from rag.query import QueryAnalysis, analyse, cue_words
+from rag.query import DocumentNumber, QueryAnalysis, analyse, cue_words
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
 from rag.taskstore import TaskFilter, TaskStore
-from rag.text import fold, normalize
+from rag.text import fold, normalize, squash
 from rag.units import Gazetteer, default_gazetteer
 
 _STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
@@ -65,6 +65,13 @@ def validate_question(question: object, max_chars: int) -> str:
             f"Câu hỏi dài quá {max_chars} ký tự / the question is longer than {max_chars} characters"
         )
     return question.strip()
+
+
+def _names_document(directive: str, number: DocumentNumber) -> bool:
+    """Whether a task's directing document is the one the question names (any spelling)."""
+    if number.key != number.number:
+        return number.key in squash(directive)
+    return re.search(rf"(?<!\d)0*{int(number.number)}(?!\d)", directive) is not None
 
 
 def _words_only(text: str) -> str:
@@ -154,22 +161,25 @@ class Assistant:
     def chunk_for_task(self, task: TaskRecord) -> Chunk | None:
         return self._row_chunks.get((task.source, task.page, task.line_start))
 
-    def listed_tasks(self, analysis: QueryAnalysis) -> list[tuple[TaskRecord, Chunk]]:
-        """'Which tasks does unit X lead/coordinate' is a registry query, not passage search."""
-        if not (analysis.has("task_list") and analysis.units):
-            return []
-        role = "coordinating" if "phoi hop" in analysis.folded else "lead"
-        spec = TaskFilter(
-            unit=analysis.units[0],
-            role=role,
-            source=analysis.sources[0] if analysis.sources else None,
-        )
-        found = []
-        for task in self.tasks.find(spec):
-            chunk = self.chunk_for_task(task)
-            if chunk is not None:
-                found.append((task, chunk))
-        return found
+    def listed_tasks(self, analysis: QueryAnalysis) -> TaskListing | None:
+        """'Which tasks does unit X lead' or 'what did document Y order' are registry queries."""
+        if not analysis.has("task_list") or not (analysis.units or analysis.doc_numbers):
+            return None
+        source = analysis.sources[0] if analysis.sources else None
+        if analysis.doc_numbers:
+            number = analysis.doc_numbers[0]
+            candidates = self.tasks.find(TaskFilter(source=source))
+            tasks = [t for t in candidates if any(_names_document(d, number) for d in t.directives)]
+            subject = f"giao theo {number.text}"
+        else:
+            unit = analysis.units[0]
+            coordinating = "phoi hop" in analysis.folded
+            role = "coordinating" if coordinating else "lead"
+            tasks = self.tasks.find(TaskFilter(unit=unit, role=role, source=source))
+            subject = f"do {unit} {'phối hợp' if coordinating else 'chủ trì'}"
+        items = [(t, c) for t in tasks if (c := self.chunk_for_task(t)) is not None]
+        document = self.files.documents[source].label if source in self.files.documents else None
+        return TaskListing(subject=subject, items=items, document=document)
 
     def row_count_note(self, chunk: Chunk, sentence: str) -> str | None:
         stated = _STATED_TASK_COUNT.search(sentence)
@@ -200,15 +210,15 @@ class Assistant:
         follow_up = self._follow_up(analysis, previous)
         if follow_up is not None:
             hits = [ScoredChunk(chunk=follow_up[1], score=1.0, lexical=0.0, dense=0.0)]
-            listed: list[tuple[TaskRecord, Chunk]] = []
+            listing: TaskListing | None = None
         else:
             hits = self.searcher.search(analysis, self.settings.retrieve_k)
-            listed = self.listed_tasks(analysis)
+            listing = self.listed_tasks(analysis)
         retrieved = time.perf_counter()
         if follow_up is not None:
             composition = self.composer.task_answer(analysis, *follow_up)
         else:
-            composition = self.composer.compose(analysis, hits, listed, self.row_count_note)
+            composition = self.composer.compose(analysis, hits, listing, self.row_count_note)
         done = time.perf_counter()
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),

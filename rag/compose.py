@@ -46,6 +46,15 @@ QUOTE_CHARS = 400
 LIST_LIMIT = 6
 
 
+@dataclass(frozen=True)
+class TaskListing:
+    """Tasks picked from the registry for "which tasks does X lead / did document Y order"."""
+
+    subject: str  # "do Sở Y tế chủ trì", "giao theo Thông báo 836/TB-TCTTKĐA"
+    items: list[tuple[TaskRecord, Chunk]]
+    document: str | None = None
+
+
 @dataclass
 class Composition:
     text: str
@@ -212,7 +221,7 @@ class Composer:
         self,
         analysis: QueryAnalysis,
         hits: Sequence[ScoredChunk],
-        listed: Sequence[tuple[TaskRecord, Chunk]] = (),
+        listing: TaskListing | None = None,
         row_count_note: Callable[[Chunk, str], str | None] | None = None,
     ) -> Composition:
         if not hits:
@@ -220,8 +229,8 @@ class Composer:
         missing = [e for e in named_entities(analysis.normalized) if not self.corpus_has(e)]
         if missing:
             return self.abstain(hits, f"tài liệu không nhắc tới: {', '.join(missing)}")
-        if listed:
-            return self._list_answer(analysis, listed)
+        if listing is not None:
+            return self._list_answer(listing)
         top = hits[0]
         task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
         wants_task = any(analysis.has(i) for i in TASK_INTENTS) or analysis.has("list")
@@ -263,31 +272,29 @@ class Composer:
             tasks=[task],
         )
 
-    def _list_answer(
-        self, analysis: QueryAnalysis, listed: Sequence[tuple[TaskRecord, Chunk]]
-    ) -> Composition:
+    def _list_answer(self, listing: TaskListing) -> Composition:
+        if not listing.items:
+            where = f" trong {listing.document}" if listing.document else ""
+            return Composition(
+                text=f"Không tìm thấy nhiệm vụ nào {listing.subject}{where} trong các bảng nhiệm vụ.",
+                abstained=True,
+            )
         citations = CitationList(self.documents)
         items = []
-        for number, (task, chunk) in enumerate(listed[:LIST_LIMIT], start=1):
+        for number, (task, chunk) in enumerate(listing.items[:LIST_LIMIT], start=1):
             marker = citations.cite(chunk)
-            items.append(
-                f"({number}) {_short(task.text, 200 if len(listed) <= 3 else 120)} [{marker}]"
-            )
-        unit = analysis.units[0] if analysis.units else "Đơn vị"
-        role = (
-            "phối hợp"
-            if analysis.has("coordinator") or "phoi hop" in analysis.folded
-            else "chủ trì"
-        )
-        more = len(listed) - LIST_LIMIT
+            limit = 200 if len(listing.items) <= 3 else 120
+            items.append(f"({number}) {_short(task.text, limit)} [{marker}]")
+        more = len(listing.items) - LIST_LIMIT
         tail = f" Còn {more} nhiệm vụ khác." if more > 0 else ""
-        title = self._label(listed[0][1])
+        labels = dict.fromkeys(self._label(chunk) for _, chunk in listing.items)
+        title = " và ".join(labels)
+        count = len(listing.items)
         text = (
-            f"Theo {title}, {unit} {role} {len(listed)} nhiệm vụ: " + "; ".join(items) + "." + tail
+            f"Theo {title}, có {count} nhiệm vụ {listing.subject}: " + "; ".join(items) + "." + tail
         )
-        return Composition(
-            text=text, abstained=False, citations=citations.items, tasks=[t for t, _ in listed]
-        )
+        tasks = [t for t, _ in listing.items]
+        return Composition(text=text, abstained=False, citations=citations.items, tasks=tasks)
 
     def _passage_answer(
         self,
@@ -355,7 +362,7 @@ class Composer:
             ]
             for sentence in [*sentences, *joined]:
                 window = best_window(sentence, analysis.tokens, self.weights, WINDOW_CHARS)
-                if not fits_shape(window, analysis.intents):
+                if not fits_shape(window, analysis.intents, analysis.normalized):
                     continue
                 if analysis.has("deadline") and not has_date(window):
                     continue

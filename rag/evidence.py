@@ -49,13 +49,33 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip(" |") for s in _SENTENCE_SPLIT.split(text) if len(s.strip(" |")) > 3]
 
 
-def fits_shape(sentence: str, intents: Iterable[str]) -> bool:
-    """False when the question asks for a kind of value the sentence does not hold."""
+_NOT_A_QUANTITY = re.compile(
+    r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d+(?:/\d{4})?[/-][A-ZĐ][\w/-]*"  # dates, document numbers
+    r"|(?:năm|tháng|ngày|quý|mức|số)\s+\d+|\b(?:19|20)\d\d\b"  # periods, levels, years
+    r"|(?:đề án|nghị định|nghị quyết|chỉ thị|thông báo|quyết định|công văn|kế hoạch|thông tư)"
+    r"\s+(?:số\s+)?\d+",  # numbers that name a document ("Đề án 06")
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def quantities(text: str) -> set[str]:
+    """Numbers that can answer "bao nhiêu": not dates, years, levels or document numbers."""
+    return set(_QUANTITY.findall(_NOT_A_QUANTITY.sub(" ", text)))
+
+
+def fits_shape(sentence: str, intents: Iterable[str], question: str = "") -> bool:
+    """False when the question asks for a kind of value the sentence does not hold.
+
+    A figure must be a number the question did not already give ("mức 2", "năm 2023").
+    """
+    intents = list(intents)
     for intent in intents:
         pattern = ANSWER_SHAPES.get(intent)
         if pattern is not None and not pattern.search(sentence):
             return False
-    return True
+    asks_number = bool({"figure", "count"} & set(intents))
+    return not asks_number or bool(quantities(sentence) - quantities(question))
 
 
 def has_date(text: str) -> bool:

@@ -105,3 +105,23 @@ def test_invalid_questions_are_rejected(assistant, question: str) -> None:
 def test_answers_stay_short(assistant) -> None:
     answer = assistant.ask("Hóa đơn điện tử khởi tạo từ máy tính tiền do đơn vị nào triển khai?")
     assert len(answer.answer) < 400
+
+
+def test_tasks_ordered_by_a_document_come_from_the_registry(assistant) -> None:
+    answer = assistant.ask("Thông báo 836/TB-TCTTKĐA giao những nhiệm vụ gì?")
+    assert not answer.abstained and answer.tasks
+    assert all(any("836" in d for d in t.directives) for t in answer.tasks)
+
+
+def test_unit_without_tasks_in_the_named_document_says_so(assistant) -> None:
+    answer = assistant.ask("Sở Y tế chủ trì những nhiệm vụ nào trong kế hoạch năm 2024?")
+    assert answer.abstained and not answer.tasks
+    assert "Sở Y tế" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Ai ký ban hành kế hoạch năm 2024 của Thành phố?", "Email nhận báo cáo của Sở Y tế là gì?"],
+)
+def test_asked_kind_of_value_missing_means_abstention(assistant, question: str) -> None:
+    assert assistant.ask(question).abstained
