@@ -787,9 +787,10 @@ def _unnumbered_rows(
 ) -> list[_FragmentRow]:
     """Rows whose number was lost in the export start with a space where the number was.
 
-    They are trusted only where the numbering leaves exactly as many gaps as there are
-    such lines (trying capitalised starts first, then any start), or after a group's last
-    numbered row (capitalised starts only).
+    Inside the numbering they are trusted only where it leaves exactly as many gaps as
+    there are such lines (trying capitalised starts first, then any start). After a group's
+    last numbered row nothing counts them, so only undashed starts are taken there, in
+    either case: the export cut some rows' first words off (" chỉ đạo công an tỉnh ...").
     """
     found: list[_FragmentRow] = []
     for position, group in enumerate(groups):
@@ -800,30 +801,42 @@ def _unnumbered_rows(
             missing = high - low - 1
             if missing <= 0:
                 continue
-            for strict in (True, False):
+            for any_case, dashed in ((False, False), (True, True)):
                 candidates = [
-                    i for i in range(left, right) if _unnumbered_start(lines, kinds, i, strict)
+                    i
+                    for i in range(left, right)
+                    if _unnumbered_start(lines, kinds, i, any_case=any_case, dashed=dashed)
                 ]
                 if len(candidates) == missing:
                     found += [_FragmentRow(i, str(low + k + 1)) for k, i in enumerate(candidates)]
                     break
         if numbered:
             last, value = numbered[-1]
-            tail = [i for i in range(last, end) if _unnumbered_start(lines, kinds, i, True)]
+            tail = [
+                i
+                for i in range(last, end)
+                if _unnumbered_start(lines, kinds, i, any_case=True, dashed=False)
+            ]
             found += [_FragmentRow(i, str(value + k + 1)) for k, i in enumerate(tail)]
     return found
 
 
 def _unnumbered_start(
-    lines: Sequence[_Line], kinds: Sequence[str], index: int, strict: bool
+    lines: Sequence[_Line], kinds: Sequence[str], index: int, *, any_case: bool, dashed: bool
 ) -> bool:
     if kinds[index] != "text":
         return False
     line = lines[index]
     start = _UNNUMBERED_START.match(line.raw)
-    if not start or strict and (start.group(1) or not start.group(2).isupper()):
+    if not start or start.group(1) and not dashed:
+        return False
+    if not any_case and not start.group(2).isupper():
         return False
     if len(line.text) < _MIN_UNNUMBERED_ROW_CHARS or _DATE_START.match(line.folded):
+        return False
+    # The export writes a row's first line straight under the previous row's last line;
+    # a space-led line after a blank line is a wrapped cell (" quy trình", " - Đã ban hành").
+    if index == 0 or lines[index - 1].blank:
         return False
     return not _after_number(kinds, index)
 

@@ -87,7 +87,7 @@ def test_rows_name_their_table_and_contain_their_number(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "count"),
-    [(PLAN, 47), (RESULTS_HCMC, 35), (RESULTS_NATIONAL, 689), (LETTER, 109), (REPORT, 0)],
+    [(PLAN, 47), (RESULTS_HCMC, 35), (RESULTS_NATIONAL, 690), (LETTER, 109), (REPORT, 0)],
 )
 def test_row_count_per_document(name: str, count: int) -> None:
     assert len(rows(_blocks(name))) == count
@@ -258,7 +258,7 @@ def test_hcmc_results_signature_is_prose_not_part_of_the_last_row() -> None:
 
 
 @pytest.mark.parametrize(
-    ("section", "last"), [(NATIONAL_A, 76), (NATIONAL_B, 542), (NATIONAL_C, 71)]
+    ("section", "last"), [(NATIONAL_A, 76), (NATIONAL_B, 542), (NATIONAL_C, 72)]
 )
 def test_national_results_groups_are_numbered_without_gaps(section: str, last: int) -> None:
     group = [b for b in rows(_blocks(RESULTS_NATIONAL)) if b.section == section]
@@ -281,7 +281,20 @@ def test_national_results_groups_are_numbered_without_gaps(section: str, last: i
         (NATIONAL_B, "106", 4160, 4164, "Kết nối CSDL về trẻ em với CSDLQG về dân cư"),
         (NATIONAL_B, "180", 5742, 5774, "Chỉ đạo các nhà mạng kết nối thông tin thuê bao"),
         (NATIONAL_C, "1", 14210, 14236, "Chỉ đạo các sở, ban, ngành, UBND các cấp"),
-        (NATIONAL_C, "69", 15882, 15920, "Mô hình Trung tâm phục vụ hành chính công một cấp"),
+        # Rows 238 and 239 lost their numbers in the gap 237 -> 240; 239's text starts
+        # in lower case (" kết nối Cơ sở dữ liệu ...") right under row 238's last line.
+        (NATIONAL_B, "238", 7002, 7028, "Hướng dẫn chi tiết đối với các bộ, ngành"),
+        (NATIONAL_B, "239", 7029, 7048, "kết nối Cơ sở dữ liệu quốc gia về dân cư"),
+        # After row 66, the last numbered one of group C, every row lost its number and
+        # row 67 its first words (" chỉ đạo công an tỉnh ..."): it is not row 66's result.
+        (NATIONAL_C, "66", 15806, 15821, "Đã ký kết KHPH với Bộ Công an để thúc đẩy triển khai"),
+        (NATIONAL_C, "67", 15822, 15835, "chỉ đạo công an tỉnh trao đổi với C06"),
+        (NATIONAL_C, "68", 15836, 15856, "Đẩy mạnh việc tuyên truyền, hướng dẫn"),
+        # " quy trình " (15865) follows a blank line: a wrapped cell, not a row.
+        (NATIONAL_C, "69", 15857, 15881, "(ii) quy trình điện tử liên thông giải quyết"),
+        (NATIONAL_C, "70", 15882, 15920, "Mô hình Trung tâm phục vụ hành chính công một cấp"),
+        (NATIONAL_C, "71", 15921, 15943, "Khẩn trương hoàn thiện Hệ thống thông tin"),
+        (NATIONAL_C, "72", 15944, 15955, "cấp Phiếu lý lịch tư pháp qua ứng dụng"),
     ],
 )
 def test_national_results_row_spans(
@@ -524,6 +537,55 @@ def test_synthetic_fragment_table() -> None:
     ]
     assert found[1].text == "2 Bố trí kinh phí triển khai 19 Nghị quyết chuyên đề Thường xuyên"
     assert all(b.section_path == ("PHỤ LỤC I",) and b.table == "PHỤ LỤC I" for b in found)
+
+
+# Group C's last rows (lines 15806-15869), shortened, after five short numbered rows.
+FRAGMENT_TAIL = """PHỤ LỤC 03
+
+1
+Khẩn trương rà soát, triển khai ngay dữ liệu đã được số hóa,\u0020
+2
+Mở rộng việc triển khai thí điểm đối với hỗ sơ sức khỏe điện tử;
+3
+Thông báo 2513/TCTTKĐA ngày\u0020
+4
+Tháng 4/2024
+5
+Triển khai các nhiệm vụ của Đề án 06/CP năm 2024 phải gắn\u0020
+
+UBND tỉnh Kiên Giang
+
+Đã ký kết KHPH với Bộ Công an để thúc đẩy triển\u0020
+
+khai
+ chỉ đạo công an tỉnh trao đổi với C06, Bộ Công an và Cục Kiểm\u0020
+
+UBND tỉnh Khánh Hòa Đang triển khai
+ Triển khai thí điểm đối với 02 nội dung:\u0020
+(ii)
+
+ quy trình điện tử liên thông giải quyết thủ tục hành chính về đất đai\u0020
+
+Đang triển khai
+ - Khẩn trương xây dựng quy trình và hướng dẫn rà soát, đối\u0020"""
+
+
+def test_synthetic_fragment_rows_after_the_last_number() -> None:
+    found = rows(parse_blocks(_doc("results.txt", FRAGMENT_TAIL)))
+    assert [(b.row, b.line_start, b.line_end) for b in found] == [
+        ("1", 3, 4),
+        ("2", 5, 6),
+        ("3", 7, 8),
+        ("4", 9, 10),
+        ("5", 11, 18),
+        ("6", 19, 21),  # a lower-case start straight under the previous row's last line
+        # a space-led line after a blank line (25), and a dashed one (28), start no row
+        ("7", 22, 28),
+    ]
+    assert found[-2].text == (
+        "chỉ đạo công an tỉnh trao đổi với C06, Bộ Công an và Cục Kiểm "
+        "UBND tỉnh Khánh Hòa Đang triển khai"
+    )
 
 
 PROSE = """BÁO CÁO
