@@ -45,7 +45,8 @@ DAY = rf"(?<![\d/.])(?:ngay\s*)?(\d{{1,2}})\s*(?:[/.-]|\s+thang\s+)\s*(\d{{1,2}}
 MONTH_WORD = rf"\bthang\s*(\d{{1,2}})\s*(?:[/-]|\s+nam\s+|\s)\s*{_Y}(?![\d/])"
 # "6/2024" alone: PDF exports split "Tháng" and "6/2024" onto separate lines.
 MONTH_BARE = rf"(?<![\d/.:])(\d{{1,2}})\s*/\s*{_Y}(?![\d/])"
-QUARTER = rf"\bquy\s*({_ROMAN_OR_DIGIT})\s*(?:[/-]|\s+nam\s+|\s)\s*{_Y}(?![\d/])"
+# "Quý II.2024": a dot also separates quarter and year in the national appendix.
+QUARTER = rf"\bquy\s*({_ROMAN_OR_DIGIT})\s*(?:[/.-]|\s+nam\s+|\s)\s*{_Y}(?![\d/])"
 YEAR = rf"(?:\bnam\s*)?(?<![\d/.:]){_Y}(?![\d/])"
 
 
@@ -184,7 +185,7 @@ PATTERNS: list[tuple[re.Pattern[str], Builder]] = [
     (
         re.compile(
             rf"\bquy\s*(?P<items>{_ROMAN_OR_DIGIT}(?:{_LIST_SEP}(?:quy\s*)?{_ROMAN_OR_DIGIT})+)"
-            rf"\s*(?:[/-]|\s+nam\s+|\s)\s*(?P<y>{_YEAR_RAW})(?![\d/])"
+            rf"\s*(?:[/.-]|\s+nam\s+|\s)\s*(?P<y>{_YEAR_RAW})(?![\d/])"
         ),
         _quarter_list,
     ),

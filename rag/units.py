@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,18 @@ _HEAD_WORDS = re.compile(
     r"địa phương|tập đoàn|tổng công ty)\b",
     re.IGNORECASE,
 )
+# Another province named in a list of localities, lower-case: "tỉnh Bình Dương", "thành phố
+# Cần Thơ". The place name must be capitalised, so a cut-off "tỉnh" or "các tỉnh" stays out.
+_PLACE = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s+[^\W\d_]", re.IGNORECASE)
+# A counted group ("UBND 8 địa phương", "UBND 06 địa phương") is one unit; word by word it
+# would read as "UBND 8" plus the loose "địa phương".
+_COUNTED_GROUP = re.compile(
+    r"\b(?:UBND|Ủy ban nhân dân)\s+(?:các\s+)?\d+\s+(?:địa phương|tỉnh,\s*thành(?:\s+phố)?|tỉnh)\b",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+# Head words of the two levels that share field names (Sở Y tế, Bộ Y tế).
+_LEVEL_HEADS = {"so": "Sở", "bo": "Bộ"}
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,12 @@ class Gazetteer:
             for name, spellings in self._spellings.items()
             for spelling in {_spaced(s) for s in spellings}
         }
+        # Typo correction compares a name only with spellings that start with the same word:
+        # "Giáo dục và Đào tạo" is a field that both a Sở and a Bộ cover, and adding the
+        # missing head word would pick one of them at random.
+        self._choices_by_head: dict[str, list[str]] = {}
+        for spelling in self._choices:
+            self._choices_by_head.setdefault(spelling.split()[0], []).append(spelling)
 
     @staticmethod
     def _variants(
@@ -185,12 +204,20 @@ class Gazetteer:
         found = set(self.find_in_text(name))
         if len(found) == 1:
             return found.pop()
-        query = _spaced(name)
+        return self._close_spelling(_spaced(name))
+
+    def _close_spelling(self, query: str) -> str | None:
+        """Unit of the closest curated spelling with the same head word and the same numbers
+        ("UBND 8 địa phương" is not a typo of "UBND 63 địa phương")."""
         if len(query) < FUZZY_MIN_LENGTH:
             return None
-        best = process.extractOne(
-            query, self._choices.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
-        )
+        numbers = _DIGITS.findall(query)
+        choices = [
+            spelling
+            for spelling in self._choices_by_head.get(query.split()[0], [])
+            if _DIGITS.findall(spelling) == numbers
+        ]
+        best = process.extractOne(query, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
         return self._choices[best[0]] if best else None
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
@@ -241,19 +268,52 @@ class Gazetteer:
         """Units of a table cell, in order: canonical names where known, else the cleaned phrase.
 
         Group phrases with commas inside ("Các sở, ban, ngành", "UBND phường, xã, thị trấn")
-        are aliases, so they are matched before the cell is cut at its commas.
+        are aliases, so they are matched before the cell is cut at its commas. A bare field
+        name ("Tài nguyên và Môi trường") takes the head word of the Sở or Bộ named beside it.
         """
         text = normalize(cell or "")
-        found = self.matches(text, loose=True)
+        found = self._cell_matches(text)
         pieces: list[tuple[int, str]] = [(m.start, m.name) for m in found]
+        phrases: list[tuple[int, str]] = []
         edges = [0, *(edge for m in found for edge in (m.start, m.end)), len(text)]
         for gap_start, gap_end in zip(edges[::2], edges[1::2], strict=True):
             for offset, part in _segments(text, gap_start, gap_end):
                 phrase = _clean_phrase(part)
-                if phrase:
-                    pieces.append((offset, self.canonical(phrase) or phrase))
+                if not phrase:
+                    continue
+                name = self.canonical(phrase)
+                (pieces if name else phrases).append((offset, name or phrase))
+        level = self._sibling_level(name for _, name in pieces)
+        pieces += [(offset, self._with_head(phrase, level)) for offset, phrase in phrases]
         pieces.sort(key=lambda piece: piece[0])
         return list(dict.fromkeys(name for _, name in pieces))
+
+    def _sibling_level(self, names: Iterable[str]) -> str | None:
+        """The one level (so/bo) of the departments or ministries named in a cell, if any."""
+        units = [self.units[n] for n in names if n in self.units]
+        levels = {u.kind for u in units if u.kind in _LEVEL_HEADS}
+        return levels.pop() if len(levels) == 1 else None
+
+    def _with_head(self, phrase: str, level: str | None) -> str:
+        # The plan writes "Tài nguyên và Môi trường, Sở Thông tin và Truyền thông": the Sở
+        # beside it says which level the bare field name means; alone it stays as written.
+        if level is None:
+            return phrase
+        name = self.canonical(f"{_LEVEL_HEADS[level]} {phrase}")
+        return name if name and self.units[name].kind == level else phrase
+
+    def _cell_matches(self, text: str) -> list[Match]:
+        """Units of a whole cell: counted groups first, then curated names around them."""
+        counted = [
+            Match(self.canonical(m.group(0)) or " ".join(m.group(0).split()), m.start(), m.end())
+            for m in _COUNTED_GROUP.finditer(text)
+        ]
+        named = [
+            m
+            for m in self.matches(text, loose=True)
+            if not any(m.start < c.end and c.start < m.end for c in counted)
+        ]
+        return sorted(counted + named, key=lambda m: m.start)
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -272,9 +332,14 @@ def _clean_phrase(part: str) -> str | None:
     while phrase != previous:
         previous = phrase
         phrase = _EDGE_FILLER.sub("", phrase).strip(" .:-–")
-    if not phrase or not (phrase[0].isupper() or _HEAD_WORDS.search(phrase)):
+    if not phrase or not (phrase[0].isupper() or _HEAD_WORDS.search(phrase) or _is_place(phrase)):
         return None
     return phrase
+
+
+def _is_place(phrase: str) -> bool:
+    match = _PLACE.match(phrase)
+    return bool(match) and match.group(0)[-1].isupper()
 
 
 @lru_cache(maxsize=1)

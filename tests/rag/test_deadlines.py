@@ -80,8 +80,20 @@ D = date
         ("Từ tháng 3/2024", "recurring", D(2024, 3, 1), None),
         ("Từ tháng 3/2024 đến tháng 6/2024", "range", D(2024, 3, 1), D(2024, 6, 30)),
         ("Quý II/2024 và thường xuyên", "range", D(2024, 4, 1), D(2024, 6, 30)),
+        # The national appendix also writes a dot between quarter and year.
+        ("Quý II.2024", "range", D(2024, 4, 1), D(2024, 6, 30)),
+        ("Bộ Công an Quý II.2024", "range", D(2024, 4, 1), D(2024, 6, 30)),
+        ("Quý III. 2024", "range", D(2024, 7, 1), D(2024, 9, 30)),
+        ("Quý III, IV.2024", "range", D(2024, 7, 1), D(2024, 12, 31)),
         ("Theo tiến độ ...", "unspecified", None, None),
         ("Theo lộ trình ...", "unspecified", None, None),
+        ("Theo lịch công tác", "unspecified", None, None),
+        (
+            "Theo lịch công tác của Phó Thủ tướng Vũ Đức Đam và kế hoạch của các bộ, cơ quan",
+            "unspecified",
+            None,
+            None,
+        ),
         ("Trong quá trình thực hiện", "unspecified", None, None),
         ("Hằng năm", "recurring", None, None),
         # "Đầu tư" folds to "dau tu", which must not read as "từ" (from).

@@ -19,6 +19,7 @@ CATP = "Công an Thành phố"
 DISTRICTS = "UBND quận, huyện, thành phố Thủ Đức"
 COMMUNES = "UBND phường, xã, thị trấn"
 DEPARTMENTS = "Các sở, ban, ngành"
+HANOI_POLICE = "Công an thành phố Hà Nội"
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +95,9 @@ def gazetteer() -> Gazetteer:
         ("Sở Giáo dục và Đàotạo", "Sở Giáo dục và Đào tạo"),
         # a name that contains exactly one unit
         ("Sở Thông tin và Truyền thông Thành phố Hồ Chí Minh", STTTT),
+        # Hanoi's city police: "CATP" alone is Ho Chi Minh City's
+        ("CATP HN", HANOI_POLICE),
+        ("Công an thành phố Hà Nội", HANOI_POLICE),
     ],
 )
 def test_canonical(gazetteer, name, canonical):
@@ -114,10 +118,39 @@ def test_canonical(gazetteer, name, canonical):
         "dịch vụ công trực tuyến",
         "Sở Du lịch",
         "Hội nghị",
+        # a count that is not the curated one is no typo of it
+        "UBND 8 địa phương",
+        "UBND 06 địa phương",
+        # bare field names from the national lists of ministries: Sở or Bộ is unknown
+        "Giáo dục và Đào tạo",
+        "Tài nguyên và Môi trường",
+        "Lao động Thương binh và Xã hội",
+        "Thông tin và Truyền thông",
+        "Kế hoạch và Đầu tư",
+        "Y tế",
+        "Tư pháp",
     ],
 )
 def test_unrelated_text_has_no_canonical_unit(gazetteer, text):
     assert gazetteer.canonical(text) is None
+
+
+def _field_names() -> list[str]:
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    heads = {"so": "Sở ", "bo": "Bộ "}
+    return sorted(
+        {
+            unit["name"].removeprefix(heads[unit["kind"]])
+            for unit in data["units"]
+            if unit["kind"] in heads
+        }
+    )
+
+
+@pytest.mark.parametrize("field", _field_names())
+def test_bare_field_name_is_neither_so_nor_bo(gazetteer, field):
+    # Also catches an alias in units.json that is a bare field name.
+    assert gazetteer.canonical(field) is None
 
 
 @pytest.mark.parametrize(
@@ -212,6 +245,65 @@ def test_find_in_text_longest_match_does_not_also_yield_the_inner_unit(gazetteer
         ),
         ("Ban Chỉ đạo  Đề án X;  Hội Nông dân ", ["Ban Chỉ đạo Đề án X", "Hội Nông dân"]),
         ("", []),
+        # other provinces written in lower case keep their phrase (Phụ lục I row 15)
+        (
+            "UBND TP Hà Nội. TP Hồ Chí Minh, tỉnh Bình Dương, tỉnh Quảng Ninh",
+            ["UBND thành phố Hà Nội", "TP Hồ Chí Minh", "tỉnh Bình Dương", "tỉnh Quảng Ninh"],
+        ),
+        (
+            "UBND thành phố Hà Nội, TP Hồ Chí Minh, tỉnh Bình Dương, tỉnh Quảng Ninh",
+            ["UBND thành phố Hà Nội", "TP Hồ Chí Minh", "tỉnh Bình Dương", "tỉnh Quảng Ninh"],
+        ),
+        ("các tỉnh", []),
+        ("tỉnh", []),
+        # a counted group is one unit
+        ("UBND 8 địa phương", ["UBND 8 địa phương"]),
+        ("UBND 06 địa phương", ["UBND 06 địa phương"]),
+        ("UBND 63 địa phương", ["UBND 63 địa phương"]),
+        (
+            "UBND 8 địa phương, Bộ LĐTBXH",
+            ["UBND 8 địa phương", "Bộ Lao động - Thương binh và Xã hội"],
+        ),
+        # Hanoi's police is not Ho Chi Minh City's
+        ("Bộ Công an và CATP HN", ["Bộ Công an", HANOI_POLICE]),
+        (
+            "UBND thành phố Hà Nội phối hợp BCA và CATP HN",
+            ["UBND thành phố Hà Nội", "Bộ Công an", HANOI_POLICE],
+        ),
+        ("CATP, CATP HN", [CATP, HANOI_POLICE]),
+        # bare field names stay as written when nothing in the cell gives their level
+        (
+            "Công thương; Giáo dục và Đào tạo; Kế hoạch và Đầu tư; Tài nguyên và Môi trường",
+            [
+                "Công thương",
+                "Giáo dục và Đào tạo",
+                "Kế hoạch và Đầu tư",
+                "Tài nguyên và Môi trường",
+            ],
+        ),
+        (
+            "Giáo dục và Đào tạo, Lao động Thương binh và Xã hội, Tài nguyên và Môi trường, Tư "
+            "pháp, Y tế, Tòa án nhân dân tối cao",
+            [
+                "Giáo dục và Đào tạo",
+                "Lao động Thương binh và Xã hội",
+                "Tài nguyên và Môi trường",
+                "Tư pháp",
+                "Y tế",
+                "Tòa án nhân dân tối cao",
+            ],
+        ),
+        (
+            "Các bộ ngành: Tư pháp, Lao động thương binh xã hội, Y tế",
+            ["Các bộ, ngành", "Tư pháp", "Lao động thương binh xã hội", "Y tế"],
+        ),
+        # ... and take the level of the Sở or Bộ named beside them
+        (
+            "Tài nguyên và Môi trường, Sở Thông tin và Truyền thông và địa phương",
+            ["Sở Tài nguyên và Môi trường", STTTT, "UBND các địa phương"],
+        ),
+        ("Bộ Công an, Tư pháp, Y tế", ["Bộ Công an", "Bộ Tư pháp", "Bộ Y tế"]),
+        ("Sở Y tế, Bộ Y tế, Tư pháp", ["Sở Y tế", "Bộ Y tế", "Tư pháp"]),
     ],
 )
 def test_split_units(cell, units):
@@ -255,6 +347,7 @@ def test_aliases_of(gazetteer):
         ("BCA", "bo"),
         ("VPCP", "national"),
         ("Các bộ, ngành", "group"),
+        ("CATP HN", "province"),
     ],
 )
 def test_kind(gazetteer, name, kind):
