@@ -57,12 +57,12 @@ def main() -> None:
         cold = run(args.corpus.resolve(), index_dir)
         warm = run(args.corpus.resolve(), index_dir)
     print(
-        f"{'run':<6} {'seconds':>8} {'chunks':>7} {'tasks':>6} {'embedded':>9} {'peak RSS MB':>12}"
+        f"{'run':<6} {'ingest s':>9} {'command s':>10} {'chunks':>7} {'tasks':>6} {'embedded':>9} {'peak RSS MB':>12}"
     )
     for name, result in (("cold", cold), ("warm", warm)):
         print(
-            f"{name:<6} {result['seconds']:>8} {result['chunks']:>7} {result['tasks']:>6} "
-            f"{result['embedded']:>9} {result['peak_rss_mb']:>12}"
+            f"{name:<6} {result['seconds']:>9} {result['command_seconds']:>10} {result['chunks']:>7} "
+            f"{result['tasks']:>6} {result['embedded']:>9} {result['peak_rss_mb']:>12}"
         )
 
 
