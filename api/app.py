@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, dense: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ask.router, dependencies=read)
     app.include_router(tasks.router, dependencies=read)
+    app.include_router(tasks.calendar_router)
     app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(chat.router)

@@ -44,7 +44,7 @@ class PayloadTooLarge(Da06Error):
 
 @dataclass(frozen=True)
 class Principal:
-    kind: str  # "key", "widget" or "anonymous"
+    kind: str  # "key", "widget", "calendar" or "anonymous"
     role: str
     bucket: str  # rate-limit bucket: a key fingerprint or the client address
 
@@ -85,14 +85,23 @@ class TokenInvalid(Exception):
 
 
 class WidgetTokens:
-    """Signed read-only tokens carrying their own expiry (at most ``max_ttl_s`` ahead)."""
+    """Signed read-only tokens carrying their own expiry (at most ``max_ttl_s`` ahead).
+
+    The salt scopes a token: a calendar-feed token is not a widget token, and back.
+    """
 
     SALT = "da06-widget-token"
 
-    def __init__(self, secret: str, max_ttl_s: int, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        secret: str,
+        max_ttl_s: int,
+        clock: Callable[[], float] = time.time,
+        salt: str = SALT,
+    ) -> None:
         self.max_ttl_s = max_ttl_s
         self.clock = clock
-        self._serializer = URLSafeTimedSerializer(secret, salt=self.SALT)
+        self._serializer = URLSafeTimedSerializer(secret, salt=salt)
 
     def issue(self, ttl_s: int | None = None) -> tuple[str, datetime]:
         ttl = min(ttl_s or self.max_ttl_s, self.max_ttl_s)
@@ -187,6 +196,11 @@ class Security:
                     "random secret and stop working on restart or in other workers"
                 )
         self.tokens = WidgetTokens(secret, settings.widget_token_ttl_s)
+        # Calendar apps subscribe to a URL and cannot send headers: their token rides in the
+        # query string, lives longer, and opens nothing but the calendar feed.
+        self.calendar_tokens = WidgetTokens(
+            secret, settings.calendar_token_ttl_s, salt=CALENDAR_SALT
+        )
         self.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute)
 
     def _key_role(self, credential: str) -> str | None:
@@ -239,6 +253,26 @@ class Security:
                 f"too many requests, retry in {seconds} s",
                 headers={"Retry-After": str(seconds)},
             )
+
+
+CALENDAR_SALT = "da06-calendar-token"
+
+
+def require_calendar_read(request: Request) -> Principal:
+    """Read access for ``tasks.ics``: a calendar token in ``?token=``, else the usual checks."""
+    security = _security(request)
+    token = request.query_params.get("token")
+    if not security.keys or not token:
+        return require_read(request)
+    try:
+        security.calendar_tokens.verify(token)
+    except TokenExpired:
+        raise _unauthorized("Mã lịch đã hết hạn / calendar token expired") from None
+    except TokenInvalid:
+        raise _unauthorized("Mã lịch không hợp lệ / invalid calendar token") from None
+    principal = Principal("calendar", READ, f"ip:{_client_address(request)}")
+    security.throttle(principal)
+    return principal
 
 
 def _security(request: Request) -> Security:

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     widget_secret: str | None = None
     widget_token_ttl_s: int = 900
+    calendar_token_ttl_s: int = 180 * 24 * 3600
     public_widget: bool = False
     rate_limit_per_minute: int = 120
     max_upload_bytes: int = 20 * 1024 * 1024

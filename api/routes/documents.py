@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from pathlib import Path, PurePosixPath
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import current_assistant, serving_state
@@ -89,9 +89,23 @@ def _known(assistant: Assistant, source: str) -> StoredDocument:
 
 
 @router.get("/documents/{source:path}", dependencies=[Depends(require_read)])
-def read_document(source: str, assistant: Assistant = Depends(current_assistant)) -> dict:
+def read_document(
+    source: str,
+    start: int | None = Query(None, ge=1, description="Dòng đầu (mặc định: từ đầu)"),
+    end: int | None = Query(None, ge=1, description="Dòng cuối (mặc định: đến hết)"),
+    page: int | None = Query(None, ge=1, description="Chỉ trang này (PDF)"),
+    assistant: Assistant = Depends(current_assistant),
+) -> dict:
+    """A document's lines; a citation viewer asks for a range (Phụ lục 03 is ~16,000 lines)."""
     document = _known(assistant, source)
-    return {"document": document.summary(), "lines": _document_lines(document)}
+    lines = [
+        line
+        for line in _document_lines(document)
+        if (page is None or line["page"] == page)
+        and (start is None or line["n"] >= start)
+        and (end is None or line["n"] <= end)
+    ]
+    return {"document": document.summary(), "lines": lines}
 
 
 async def _read_limited(upload: UploadFile, limit: int) -> bytes:

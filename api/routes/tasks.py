@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import current_assistant
+from api.security import require_calendar_read, require_integration
 from rag.assistant import Assistant
 from rag.calendar import tasks_calendar
 from rag.deadlines import parse_iso_date
@@ -17,6 +19,9 @@ from rag.registry import TaskQuery, TaskQueryResult, resolve_document, run_task_
 from rag.schemas import TaskRecord
 
 router = APIRouter(prefix="/v1", tags=["tasks"])
+# The calendar feed has its own access rule (a token in the URL), so it is not under the
+# read dependency the app puts on ``router``.
+calendar_router = APIRouter(prefix="/v1", tags=["tasks"])
 
 
 def _date(value: str | None, name: str) -> date | None:
@@ -96,11 +101,14 @@ def overdue_tasks(
     return _deadline_view(assistant, unit, lambda u: assistant.tasks.overdue(reference, u))
 
 
-@router.get("/tasks.ics", response_class=Response)
+@calendar_router.get(
+    "/tasks.ics", response_class=Response, dependencies=[Depends(require_calendar_read)]
+)
 def tasks_ics(
     unit: str | None = None,
     role: str | None = None,
     document: str | None = None,
+    token: str | None = Query(None, description="Mã lịch (POST /v1/calendar-tokens)"),
     assistant: Assistant = Depends(current_assistant),
 ) -> Response:
     result = _run(assistant, TaskQuery(unit=unit, role=role, document=document))
@@ -110,6 +118,27 @@ def tasks_ics(
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": 'inline; filename="da06-tasks.ics"'},
     )
+
+
+class CalendarTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ttl_s: int | None = Field(
+        None, ge=1, description="Thời hạn (giây), tối đa DA06_CALENDAR_TOKEN_TTL_S"
+    )
+
+
+@calendar_router.post("/calendar-tokens", dependencies=[Depends(require_integration)])
+def issue_calendar_token(request: Request, body: CalendarTokenRequest | None = None) -> dict:
+    """A long-lived token that opens only the calendar feed, for subscription URLs."""
+    token, expires_at = request.app.state.security.calendar_tokens.issue(
+        body.ttl_s if body else None
+    )
+    return {
+        "token": token,
+        "expires_at": expires_at.isoformat(timespec="seconds"),
+        "url": f"/v1/tasks.ics?token={token}",
+    }
 
 
 @router.get("/units")

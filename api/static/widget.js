@@ -908,13 +908,20 @@ button { font: inherit; cursor: pointer; }
       return url.href;
     }
 
-    _fetchDocument(source) {
-      if (!this._docCache.has(source)) {
-        const promise = this._getJson(`/v1/documents/${encodeURIComponent(source)}`);
-        promise.catch(() => this._docCache.delete(source));
-        this._docCache.set(source, promise);
+    _fetchDocument(c) {
+      // Only the cited lines and their context: an appendix can be thousands of lines long.
+      const params = new URLSearchParams({
+        start: String(Math.max(1, c.line_start - PASSAGE_CONTEXT_LINES)),
+        end: String((c.line_end || c.line_start) + PASSAGE_CONTEXT_LINES),
+      });
+      if (c.page !== null && c.page !== undefined) params.set("page", String(c.page));
+      const key = `${c.source}?${params}`;
+      if (!this._docCache.has(key)) {
+        const promise = this._getJson(`/v1/documents/${encodeURIComponent(c.source)}?${params}`);
+        promise.catch(() => this._docCache.delete(key));
+        this._docCache.set(key, promise);
       }
-      return this._docCache.get(source);
+      return this._docCache.get(key);
     }
 
     async _openPassage(citation, opener) {
@@ -950,7 +957,7 @@ button { font: inherit; cursor: pointer; }
       heading.focus();
 
       try {
-        const body = await this._fetchDocument(citation.source);
+        const body = await this._fetchDocument(citation);
         if (this._passage.hidden) return;
         if (body.document && body.document.title) heading.textContent = body.document.title;
         status.replaceWith(this._passageLines(body.lines || [], citation));

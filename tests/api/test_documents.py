@@ -247,3 +247,11 @@ def upload_as(client: TestClient, key: str):
         files={"file": ("x.txt", "Sở Nội vụ".encode(), "text/plain")},
         headers={"X-API-Key": key},
     )
+
+
+def test_document_line_range_for_citation_viewers(client) -> None:
+    source = "phu-luc-03-ket-qua-nhiem-vu-de-an-06.txt"
+    body = client.get(f"/v1/documents/{source}", params={"start": 903, "end": 907}).json()
+    assert [line["n"] for line in body["lines"]] == [903, 904, 905, 906, 907]
+    assert body["document"]["line_count"] > 15000
+    assert client.get(f"/v1/documents/{source}", params={"start": 0}).status_code == 422
