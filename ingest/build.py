@@ -48,7 +48,7 @@ from rag.taskstore import write_tasks
 from rag.text import index_tokens
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still rebuilt.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 KEEP_VERSIONS = 3
 EMBED_BATCH = 128
 

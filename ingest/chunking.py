@@ -138,7 +138,7 @@ def prose_chunks(
             kind="prose",
             section=group[0].section,
             text=" ".join(b.text for b in group),
-            line_start=group[0].line_start,
+            line_start=group[0].heading_line or group[0].line_start,
             line_end=group[-1].line_end,
             page=group[0].page,
             section_path=group[0].section_path,

@@ -179,6 +179,18 @@ class _Context:
         # A citation names one page: a row running onto the next page is cited by the
         # lines of its first page (its text keeps everything).
         last = [ln for ln in content if ln.page_index == first.page_index][-1]
+        heading = self.outline.stack[-1] if self.outline.stack else None
+        heading_line = None
+        if (
+            kind == "prose"
+            and marks_headings
+            and heading is not None
+            and not heading.used
+            and heading.lines
+            and heading.lines[0].page_index == first.page_index
+            and 0 < first.position - heading.lines[-1].position <= 2
+        ):
+            heading_line = heading.lines[0].number
         block = Block(
             source=self.source,
             kind=kind,
@@ -191,6 +203,7 @@ class _Context:
             table=table,
             cells=cells,
             section_path=self.outline.path() if path is None else path,
+            heading_line=heading_line,
         )
         if marks_headings:
             self.outline.mark_used()

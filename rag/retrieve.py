@@ -53,6 +53,7 @@ class HybridSearcher:
         bodies = [chunk_body(c) for c in files.chunks]
         self._squashed = [squash(b) for b in bodies]
         self._folded = [fold(b) for b in bodies]
+        self._sections = [fold(c.section) for c in files.chunks]
 
     def dense_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.files.chunks), dtype=np.float32)
@@ -117,10 +118,14 @@ class HybridSearcher:
                 hit = [bool(pattern.search(text)) for text in self._folded]
                 boosts += NAMED_DOC_BOOST * np.asarray(hit, dtype=np.float32)
         if analysis.units:
+            # A row that names the unit, or a passage whose own heading is about the unit
+            # ("3.1 Bộ Tư Pháp:" under the recommendations of a report).
             folded_units = [fold(u) for u in analysis.units]
             hit = [
-                c.kind == "row" and any(u in text for u in folded_units)
-                for c, text in zip(self.files.chunks, self._folded, strict=True)
+                any(u in (text if c.kind == "row" else section) for u in folded_units)
+                for c, text, section in zip(
+                    self.files.chunks, self._folded, self._sections, strict=True
+                )
             ]
             boosts += UNIT_BOOST * np.asarray(hit, dtype=np.float32)
         return boosts

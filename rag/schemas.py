@@ -47,6 +47,9 @@ class Block:
     table: str | None = None
     cells: tuple[str, ...] = ()
     section_path: tuple[str, ...] = ()
+    # Set on the first paragraph under a heading that directly precedes it: its citation
+    # then covers the heading too ("3.1 Bộ Tư Pháp:" and the items listed under it).
+    heading_line: int | None = None
 
 
 @dataclass(frozen=True)

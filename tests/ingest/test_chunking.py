@@ -90,3 +90,15 @@ def test_split_to_budget_cuts_on_text_boundaries_only() -> None:
     assert all(count_tokens(p) <= 50 for p in pieces)
     assert all("\ufffd" not in p for p in pieces)
     assert " ".join(pieces).split() == text.split()
+
+
+def test_first_paragraph_under_a_heading_is_cited_with_its_heading() -> None:
+    name = "bao-cao-so-ket-6-thang-2023-tphcm.txt"
+    doc = corpus_document(name)
+    blocks = parse_blocks(doc)
+    first = next(b for b in blocks if b.section == "3.1 Bộ Tư Pháp:")
+    assert first.line_start == 114 and first.heading_line == 113
+    chunks = chunk_document(blocks, "Báo cáo", "report", {}, 350, 200)
+    under = [c for c in chunks if c.section == "3.1 Bộ Tư Pháp:"]
+    assert under[0].line_start == 113
+    assert all(c.line_start >= 114 for c in under[1:])
