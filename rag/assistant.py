@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from rag.chroma import vector_store
 from rag.compose import Composer, Composition, TaskListing
@@ -241,8 +240,3 @@ class Assistant:
         _, composition, timing = self.compose(question, previous)
         return composition.to_answer(timing)
 
-
-def index_exists(index_dir: Path) -> bool:
-    from rag.index import current_version
-
-    return current_version(index_dir) is not None
