@@ -239,4 +239,3 @@ class Assistant:
         question = validate_question(question, self.settings.max_question_chars)
         _, composition, timing = self.compose(question, previous)
         return composition.to_answer(timing)
-
