@@ -14,7 +14,8 @@ from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
 from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
-from rag.query import DocumentNumber, QueryAnalysis, analyse, cue_words
+from rag.intents import cue_words
+from rag.query import DocumentNumber, QueryAnalysis, analyse
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings

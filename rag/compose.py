@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rag.answerability import question_constraints, unmet
 from rag.evidence import (
     TermWeights,
     best_window,
@@ -32,6 +33,8 @@ ABSTAIN_TEXT = (
     "Các đoạn gần nhất được liệt kê dưới đây để tham khảo."
 )
 TASK_INTENTS = ("owner", "coordinator", "deadline", "directive", "status", "product")
+# Values a row's card does not state as such: these questions are answered from sentences.
+PASSAGE_INTENTS = ("figure", "count", "person", "email", "phone", "address")
 MIN_COVERAGE = 0.45
 MIN_SENTENCE_COVERAGE = 0.3
 PROSE_MARGIN = 0.1
@@ -61,6 +64,8 @@ class Composition:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     tasks: list[TaskRecord] = field(default_factory=list)
+    # The chunks the claims come from, for checking them against the question's constraints.
+    evidence: list[Chunk] = field(default_factory=list, repr=False)
 
     def to_answer(self, timing_ms: dict[str, float], note: str | None = None) -> Answer:
         return Answer(
@@ -79,11 +84,14 @@ class CitationList:
     def __init__(self, documents: dict[str, StoredDocument]) -> None:
         self.documents = documents
         self.items: list[Citation] = []
+        self.chunks: list[Chunk] = []
 
     def cite(
         self, chunk: Chunk, quote: str | None = None, lines: tuple[int, int] | None = None
     ) -> int:
         start, end = lines or (chunk.line_start, chunk.line_end)
+        if chunk not in self.chunks:
+            self.chunks.append(chunk)
         for item in self.items:
             if (item.source, item.page, item.line_start, item.line_end) == (
                 chunk.source,
@@ -231,10 +239,43 @@ class Composer:
             return self.abstain(hits, f"tài liệu không nhắc tới: {', '.join(missing)}")
         if listing is not None:
             return self._list_answer(listing)
+        composition = self._answer_from_hits(analysis, hits, row_count_note)
+        return self._checked(analysis, composition, hits)
+
+    def _checked(
+        self, analysis: QueryAnalysis, composition: Composition, hits: Sequence[ScoredChunk]
+    ) -> Composition:
+        """Abstain when the cited evidence does not meet what the question constrains
+        (another province, year, period, document, or a sum of money it never states)."""
+        if composition.abstained or not composition.evidence:
+            return composition
+        evidence = " ".join(
+            [composition.text, *(self._evidence_text(c) for c in composition.evidence)]
+        )
+        missing = unmet(question_constraints(analysis.searchable or analysis.normalized), evidence)
+        if not missing:
+            return composition
+        return self.abstain(hits, f"tài liệu không nêu: {', '.join(c.label for c in missing)}")
+
+    def _evidence_text(self, chunk: Chunk) -> str:
+        document = self.documents.get(chunk.source)
+        about = [document.title, document.number or "", document.date or ""] if document else []
+        return " ".join([*about, chunk.text])
+
+    def _answer_from_hits(
+        self,
+        analysis: QueryAnalysis,
+        hits: Sequence[ScoredChunk],
+        row_count_note: Callable[[Chunk, str], str | None] | None,
+    ) -> Composition:
         top = hits[0]
         task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
-        wants_task = any(analysis.has(i) for i in TASK_INTENTS) or analysis.has("list")
-        if task and wants_task and self._row_beats_prose(analysis, hits):
+        # A row answers with its card (the asked field first, then the other key fields), so a
+        # question phrased in a way no cue foresaw still gets the owner, deadline and status.
+        wants_sentence = any(analysis.has(i) for i in PASSAGE_INTENTS) and not any(
+            analysis.has(i) for i in TASK_INTENTS
+        )
+        if task and not wants_sentence and self._row_beats_prose(analysis, hits):
             return self.task_answer(analysis, task, top.chunk)
         return self._passage_answer(analysis, hits, row_count_note)
 
@@ -270,6 +311,7 @@ class Composer:
             abstained=False,
             citations=citations.items,
             tasks=[task],
+            evidence=citations.chunks,
         )
 
     def _list_answer(self, listing: TaskListing) -> Composition:
@@ -334,7 +376,9 @@ class Composer:
             note = row_count_note(chosen[0][1].chunk, chosen[0][0])
             if note:
                 text = f"{text} {note}"
-        return Composition(text=text, abstained=False, citations=citations.items)
+        return Composition(
+            text=text, abstained=False, citations=citations.items, evidence=citations.chunks
+        )
 
     def _focus_bonus(self, analysis: QueryAnalysis, sentence: str) -> float:
         """The word a question asks about ("nguồn nào") weighs more than its other words."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from rag.intents import detect_intents
 from rag.text import fold, index_tokens, normalize, squash
 
 # Question words that carry no content (folded). They would only add noise to lexical search.
@@ -74,6 +75,8 @@ class QueryAnalysis:
     tokens: tuple[str, ...] = field(default=(), repr=False)
     core_tokens: tuple[str, ...] = field(default=(), repr=False)
     focus: tuple[str, ...] = ()
+    # The question without the document names it scopes itself to ("Theo Kế hoạch 2024, …").
+    searchable: str = ""
 
     @property
     def intent(self) -> str:
@@ -81,29 +84,6 @@ class QueryAnalysis:
 
     def has(self, intent: str) -> bool:
         return intent in self.intents
-
-
-@lru_cache(maxsize=1)
-def intent_cues() -> dict[str, list[str]]:
-    data = json.loads(resources.files("rag").joinpath("data/intents.json").read_text("utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
-
-
-@lru_cache(maxsize=1)
-def cue_words() -> frozenset[str]:
-    """Every word of every intent cue: the words that say what is asked, not about what."""
-    return frozenset(
-        w for cues in intent_cues().values() for cue in cues for w in re.findall(r"[0-9a-z]+", cue)
-    )
-
-
-def detect_intents(folded_question: str) -> tuple[str, ...]:
-    padded = f" {re.sub(r'[^0-9a-z]+', ' ', folded_question)} "
-    found = []
-    for intent, cues in intent_cues().items():
-        if any(f" {cue.replace(',', '')} " in padded for cue in cues):
-            found.append(intent)
-    return tuple(found) or ("general",)
 
 
 def find_doc_numbers(text: str) -> tuple[DocumentNumber, ...]:
@@ -283,4 +263,5 @@ def analyse(
         tokens=content_tokens(searchable),
         core_tokens=core,
         focus=focus_words(folded),
+        searchable=searchable,
     )

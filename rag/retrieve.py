@@ -31,6 +31,10 @@ DOC_NUMBER_BOOST = 0.35
 NAMED_DOC_BOOST = 0.2
 SOURCE_PENALTY = 0.55
 UNIT_BOOST = 0.08
+# Scores are compared at this precision: differences below it are float noise (thread counts,
+# BLAS kernels) and must not decide between two chunks. Ties then fall to RANKING_KEYS.
+SCORE_DECIMALS = 4
+KIND_ORDER = {"row": 0, "section": 1}
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,14 @@ class HybridSearcher:
         self._squashed = [squash(b) for b in bodies]
         self._folded = [fold(b) for b in bodies]
         self._sections = [fold(c.section) for c in files.chunks]
+        self._document_order = {source: n for n, source in enumerate(files.documents)}
 
     def dense_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.files.chunks), dtype=np.float32)
         if self.vectors is None or not query.strip():
             return scores
         hits = self.vectors.similarity_search_with_score(query, k=DENSE_CANDIDATES)
-        similarities = [1.0 - float(distance) for _, distance in hits]
+        similarities = [round(1.0 - float(distance), SCORE_DECIMALS) for _, distance in hits]
         if not similarities:
             return scores
         floor = min(similarities)
@@ -87,7 +92,7 @@ class HybridSearcher:
         fused = fused + self._boosts(analysis)
         fused = fused * self._source_weights(analysis)
         fused = fused * self._filter_mask(source, kind, doc_kind)
-        order = np.argsort(-fused)[:k]
+        order = self._ranked(np.round(fused, SCORE_DECIMALS), analysis)[:k]
         return [
             ScoredChunk(
                 chunk=self.files.chunks[i],
@@ -98,6 +103,26 @@ class HybridSearcher:
             for i in order
             if fused[i] > 0
         ]
+
+    def _ranked(self, fused: np.ndarray, analysis: QueryAnalysis) -> list[int]:
+        """Positions by score, ties broken by explicit keys, never by iteration order:
+        the document the question names, then the more specific chunk kind (a table row
+        over a section), then the document's order in the manifest, then the chunk id."""
+        named = analysis.sources[0] if analysis.sources else None
+        candidates = np.flatnonzero(fused > 0)
+        return sorted(
+            (int(i) for i in candidates),
+            key=lambda i: (-float(fused[i]), *self._tie_keys(i, named)),
+        )
+
+    def _tie_keys(self, position: int, named: str | None) -> tuple[int, int, int, str]:
+        chunk = self.files.chunks[position]
+        return (
+            0 if chunk.source == named else 1,
+            KIND_ORDER.get(chunk.kind, 2),
+            self._document_order.get(chunk.source, len(self._document_order)),
+            chunk.id,
+        )
 
     def _fuse(self, lexical: np.ndarray, dense: np.ndarray) -> np.ndarray:
         if self.fusion == "rrf":

@@ -1,0 +1,117 @@
+"""Does the evidence meet what the question constrains? Places, years, periods, document
+numbers and money must be present in the passages an answer cites; otherwise the nearest
+sentence answers a different question and the assistant should say it does not know.
+
+Pure functions over folded text ("words only": lower case, no diacritics, single spaces).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rag.text import fold
+
+# The city every shipped document is about: naming it constrains nothing.
+HOME_PLACES = frozenset(["ho chi minh", "tp hcm", "tphcm", "hcm", "sai gon"])
+_YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
+_PERIOD = re.compile(r"\b(\d{1,2}|sau|chin|ba|muoi hai) thang\b(?! \d)(?! nam \d)")
+_PERIOD_WORDS = {"sau": "6", "chin": "9", "ba": "3", "muoi hai": "12"}
+_MONEY_QUESTION = re.compile(
+    r"\b(?:bao nhieu|may) (?:tien|ty|trieu|dong)\b|\b(?:kinh phi|ngan sach|phu cap|muc luong|"
+    r"chi phi|gia tri hop dong|gia goi thau|tong muc dau tu)\b.*\b(?:bao nhieu|may)\b"
+)
+_MONEY_EVIDENCE = re.compile(r"\d[\d.,]*\s*(?:ty|trieu|nghin|dong|vnd)\b")
+_NAMED_NUMBER = re.compile(
+    r"\b(chi thi|nghi quyet|thong bao|quyet dinh|cong van|nghi dinh|thong tu|ke hoach)"
+    r" (?:so )?0*(\d{1,5})\b(?! nam)"
+)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    kind: str  # place, year, period, money, document
+    label: str  # how the answer names it
+    keys: tuple[str, ...]  # folded forms; the evidence must hold one of them
+
+
+def words_only(text: str) -> str:
+    return " " + re.sub(r"[^0-9a-z]+", " ", fold(text)).strip() + " "
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> tuple[tuple[str, str], ...]:
+    data = json.loads(resources.files("rag").joinpath("data/places.json").read_text("utf-8"))
+    return tuple((name, words_only(name).strip()) for name in data["provinces"])
+
+
+def place_constraints(folded_question: str) -> list[Constraint]:
+    padded = words_only(folded_question)
+    found = []
+    for name, key in _provinces():
+        if f" {key} " in padded and key not in HOME_PLACES:
+            found.append(Constraint("place", name, (key,)))
+    return found
+
+
+def year_constraints(folded_question: str) -> list[Constraint]:
+    return [
+        Constraint("year", f"năm {y}", (y,)) for y in dict.fromkeys(_YEAR.findall(folded_question))
+    ]
+
+
+def period_constraints(folded_question: str) -> list[Constraint]:
+    found = []
+    for match in _PERIOD.finditer(words_only(folded_question)):
+        number = _PERIOD_WORDS.get(match.group(1), match.group(1)).lstrip("0")
+        words = [w for w, n in _PERIOD_WORDS.items() if n == number]
+        keys = (f"{number} thang", f"0{number} thang", *(f"{w} thang" for w in words))
+        found.append(Constraint("period", f"{number} tháng", keys))
+    return found
+
+
+def money_constraints(folded_question: str) -> list[Constraint]:
+    if _MONEY_QUESTION.search(words_only(folded_question)):
+        return [Constraint("money", "số tiền", ())]
+    return []
+
+
+def document_constraints(folded_question: str) -> list[Constraint]:
+    found = []
+    for match in _NAMED_NUMBER.finditer(words_only(folded_question)):
+        kind, number = match.groups()
+        keys = (f"{kind} {number}", f"{kind} so {number}", f"{kind} 0{number}", f"{number} ")
+        found.append(Constraint("document", f"{kind} {number}", keys))
+    return found
+
+
+def question_constraints(searchable_question: str) -> list[Constraint]:
+    """Constraints of a question whose document names ("Kế hoạch 2024") are blanked out."""
+    folded = fold(searchable_question)
+    return [
+        *place_constraints(folded),
+        *year_constraints(folded),
+        *period_constraints(folded),
+        *money_constraints(folded),
+        *document_constraints(folded),
+    ]
+
+
+def is_met(constraint: Constraint, evidence_words: str) -> bool:
+    if constraint.kind == "money":
+        return bool(_MONEY_EVIDENCE.search(evidence_words))
+    if constraint.kind == "document":
+        # "Chỉ thị 04" is met by "04/CT-TTg" as well as by "Chỉ thị số 04".
+        number = constraint.keys[-1].strip()
+        return any(f" {k}" in evidence_words for k in constraint.keys[:-1]) or bool(
+            re.search(rf" 0*{number} (?:\d{{4}} )?(?:ct|nq|tb|qd|cv|nd|tt|kh)\b", evidence_words)
+        )
+    return any(f" {k} " in evidence_words for k in constraint.keys)
+
+
+def unmet(constraints: list[Constraint], evidence: str) -> list[Constraint]:
+    words = words_only(evidence)
+    return [c for c in constraints if not is_met(c, words)]
