@@ -109,11 +109,48 @@ def find_periods(text: str) -> tuple[str, ...]:
     return tuple(periods)
 
 
+@lru_cache(maxsize=1)
+def _name_groups() -> list[list[str]]:
+    data = json.loads(
+        resources.files("rag").joinpath("data/document_names.json").read_text("utf-8")
+    )
+    return [sorted(group, key=len, reverse=True) for group in data["groups"]]
+
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7"}
+_SEP = r"[^0-9a-z/]*"
+
+
+def _word_pattern(word: str, previous: str | None) -> str:
+    """One alias word as users type it: numbers with or without leading zeros, the number
+    of an appendix in Roman or Arabic digits, an optional "số" before a number."""
+    number = _ROMAN.get(word) if previous == "luc" else None
+    if word.isdigit() or number:
+        value = str(int(number or word))
+        roman = [r for r, n in _ROMAN.items() if n == value]
+        options = "|".join([f"0*{value}", *roman])
+        return rf"(?:(?:so|nam){_SEP})?(?:{options})(?![0-9a-z])"
+    return re.escape(word)
+
+
 def _alias_pattern(name: str) -> re.Pattern[str]:
     words = re.findall(r"[0-9a-z/]+", fold(name))
-    return re.compile(
-        r"(?<![0-9a-z/])" + r"[^0-9a-z/]+".join(map(re.escape, words)) + r"(?![0-9a-z/])"
-    )
+    parts: list[str] = []
+    position = 0
+    while position < len(words):
+        for group in _name_groups():
+            full = group[-1] if " " not in group[0] else group[0]
+            size = len(full.split())
+            if " ".join(words[position : position + size]) == full:
+                options = "|".join(_SEP.join(map(re.escape, g.split())) for g in group)
+                parts.append(f"(?:{options})")
+                position += size
+                break
+        else:
+            previous = words[position - 1] if position else None
+            parts.append(_word_pattern(words[position], previous))
+            position += 1
+    return re.compile(r"(?<![0-9a-z/])" + _SEP.join(parts) + r"(?![0-9a-z/])")
 
 
 def find_sources(

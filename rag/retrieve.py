@@ -169,11 +169,14 @@ class HybridSearcher:
         return np.asarray(keep, dtype=np.float32)
 
     def _source_weights(self, analysis: QueryAnalysis) -> np.ndarray:
+        """A question that names one document searches that document only; naming several
+        (a comparison, or an ambiguous name) only prefers the first."""
         if not analysis.sources:
             return np.ones(len(self.files.chunks), dtype=np.float32)
-        preferred = set(analysis.sources[:1])
+        other = 0.0 if len(analysis.sources) == 1 else SOURCE_PENALTY
+        preferred = analysis.sources[0]
         return np.asarray(
-            [1.0 if c.source in preferred else SOURCE_PENALTY for c in self.files.chunks],
+            [1.0 if c.source == preferred else other for c in self.files.chunks],
             dtype=np.float32,
         )
 
