@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.chroma import vector_store
 from rag.compose import Composer, Composition, TaskListing
@@ -15,6 +15,7 @@ from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
 from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
 from rag.intents import cue_words
+from rag.multipart import merge_citations, split_question
 from rag.query import DocumentNumber, QueryAnalysis, analyse
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
@@ -208,16 +209,19 @@ class Assistant:
         started = time.perf_counter()
         analysis = self.analyse(question)
         follow_up = self._follow_up(analysis, previous)
+        parts = [] if follow_up else self._parts(analysis)
         if follow_up is not None:
             hits = [ScoredChunk(chunk=follow_up[1], score=1.0, lexical=0.0, dense=0.0)]
             listing: TaskListing | None = None
+        elif len(parts) > 1:
+            hits, composition = self._compose_parts(parts)
         else:
             hits = self.searcher.search(analysis, self.settings.retrieve_k)
             listing = self.listed_tasks(analysis)
         retrieved = time.perf_counter()
         if follow_up is not None:
             composition = self.composer.task_answer(analysis, *follow_up)
-        else:
+        elif len(parts) <= 1:
             composition = self.composer.compose(analysis, hits, listing, self.row_count_note)
         done = time.perf_counter()
         timing = {
@@ -226,6 +230,49 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return hits, composition, timing
+
+    def _parts(self, analysis: QueryAnalysis) -> list[QueryAnalysis]:
+        """One analysis per part of a multi-part question; each part keeps the documents
+        the whole question names ("Theo báo cáo …, bao nhiêu X, và bao nhiêu Y?")."""
+        texts = split_question(analysis.normalized)
+        if len(texts) < 2:
+            return [analysis]
+        parts = []
+        for text in texts:
+            part = self.analyse(text)
+            if not part.sources and analysis.sources:
+                part = replace(part, sources=analysis.sources)
+            parts.append(part)
+        return parts
+
+    def _compose_parts(self, parts: list[QueryAnalysis]) -> tuple[list[ScoredChunk], Composition]:
+        """Answer every part; the answer joins the parts' answers with one citation list."""
+        all_hits: list[ScoredChunk] = []
+        merged: Composition | None = None
+        unanswered: list[str] = []
+        for part in parts:
+            hits = self.searcher.search(part, self.settings.retrieve_k)
+            all_hits.extend(h for h in hits if h not in all_hits)
+            answer = self.composer.compose(part, hits, self.listed_tasks(part), self.row_count_note)
+            if answer.abstained:
+                unanswered.append(part.question.strip(" ?"))
+            elif merged is None:
+                merged = answer
+            elif answer.text not in merged.text:
+                citations, text = merge_citations(merged.citations, answer.citations, answer.text)
+                merged = Composition(
+                    text=f"{merged.text} {text}",
+                    abstained=False,
+                    citations=citations,
+                    tasks=[*merged.tasks, *answer.tasks],
+                    evidence=[*merged.evidence, *answer.evidence],
+                )
+        if merged is None:
+            return all_hits, self.composer.abstain(all_hits)
+        if unanswered:
+            missing = "; ".join(f"“{q}”" for q in unanswered)
+            merged.text = f"{merged.text} Không tìm thấy thông tin cho: {missing}."
+        return all_hits, merged
 
     def _follow_up(
         self, analysis: QueryAnalysis, previous: PreviousTurn | None
