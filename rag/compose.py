@@ -47,6 +47,8 @@ FOCUS_WEIGHT = 1.5
 WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
+ROW_LOOKAHEAD = 4
+ROW_SCORE_RATIO = 0.75
 
 
 @dataclass(frozen=True)
@@ -268,16 +270,33 @@ class Composer:
         hits: Sequence[ScoredChunk],
         row_count_note: Callable[[Chunk, str], str | None] | None,
     ) -> Composition:
-        top = hits[0]
-        task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
         # A row answers with its card (the asked field first, then the other key fields), so a
         # question phrased in a way no cue foresaw still gets the owner, deadline and status.
         wants_sentence = any(analysis.has(i) for i in PASSAGE_INTENTS) and not any(
             analysis.has(i) for i in TASK_INTENTS
         )
-        if task and not wants_sentence and self._row_beats_prose(analysis, hits):
+        ranked = self._row_first(analysis, hits)
+        top = ranked[0]
+        task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
+        if task and not wants_sentence and self._row_beats_prose(analysis, ranked):
             return self.task_answer(analysis, task, top.chunk)
         return self._passage_answer(analysis, hits, row_count_note)
+
+    def _row_first(
+        self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]
+    ) -> Sequence[ScoredChunk]:
+        """For a question about a task's field (who, when, status), a table row ranked close
+        behind a passage and covering the question as well answers it: the row states the
+        field, the passage (a plan's general provisions) rarely does."""
+        if hits[0].chunk.kind == "row" or not any(analysis.has(i) for i in TASK_INTENTS):
+            return hits
+        top_coverage = coverage(analysis.core_tokens, hits[0].chunk.text, self.weights)
+        for position, hit in enumerate(hits[1:ROW_LOOKAHEAD], start=1):
+            if hit.chunk.kind != "row" or hit.score < ROW_SCORE_RATIO * hits[0].score:
+                continue
+            if coverage(analysis.core_tokens, hit.chunk.text, self.weights) >= top_coverage:
+                return [hit, *hits[:position], *hits[position + 1 :]]
+        return hits
 
     def _row_beats_prose(self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]) -> bool:
         """The top row answers a task question unless prose ranks close to it and covers the
