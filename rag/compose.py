@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.answerability import question_constraints, unmet
+from rag.enumerations import enumeration_at
 from rag.evidence import (
     TermWeights,
     best_window,
@@ -48,6 +49,8 @@ WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
 ROW_LOOKAHEAD = 4
+# A question that covers this much of one listed item asks about that item, not the list.
+ITEM_SUBJECT_COVERAGE = 0.55
 ROW_SCORE_RATIO = 0.75
 
 
@@ -384,6 +387,10 @@ class Composer:
             break
         if not chosen:
             return self.abstain(hits)
+        if analysis.has("list"):
+            listed = self._enumeration_answer(analysis, *chosen[0])
+            if listed is not None:
+                return listed
         citations = CitationList(self.documents)
         parts = []
         for sentence, source_hit in chosen:
@@ -395,6 +402,40 @@ class Composer:
             note = row_count_note(chosen[0][1].chunk, chosen[0][0])
             if note:
                 text = f"{text} {note}"
+        return Composition(
+            text=text, abstained=False, citations=citations.items, evidence=citations.chunks
+        )
+
+    def _enumeration_answer(
+        self, analysis: QueryAnalysis, sentence: str, hit: ScoredChunk
+    ) -> Composition | None:
+        """The items listed under the heading the best sentence belongs to, counted — when
+        the question is about what the heading names ("kiến nghị Bộ Công an những gì"), not
+        about one item's own subject (then that item alone answers)."""
+        chunk = hit.chunk
+        document = self.documents.get(chunk.source)
+        if document is None:
+            return None
+        citations = CitationList(self.documents)
+        line, _ = citations.line_of(chunk, sentence)
+        # Chunks follow paragraphs, so one item may be a chunk of its own: the run of items
+        # is read from the page's lines, bounded by the first line that is not an item.
+        lines = document.lines(chunk.page)
+        found = enumeration_at(lines, line, 1, len(lines))
+        if found is None:
+            return None
+        if coverage(analysis.core_tokens, sentence, self.weights) >= ITEM_SUBJECT_COVERAGE:
+            return None
+        limit = 220 if len(found.items) <= 3 else 140
+        parts = []
+        for number, (item_line, text) in enumerate(found.items[:LIST_LIMIT], start=1):
+            marker = citations.cite(chunk, lines=(item_line, item_line))
+            parts.append(f"({number}) {_short(text, limit).rstrip('.;,')} [{marker}]")
+        more = len(found.items) - LIST_LIMIT
+        heading = _short(found.heading.rstrip(": "), 120) if found.heading else "Các nội dung"
+        text = f"{heading}: gồm {len(found.items)} nội dung — " + "; ".join(parts) + "."
+        if more > 0:
+            text += f" Còn {more} nội dung khác."
         return Composition(
             text=text, abstained=False, citations=citations.items, evidence=citations.chunks
         )
