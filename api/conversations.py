@@ -12,7 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
-from rag.assistant import PreviousTurn
+from rag.followup import PreviousTurn
 
 MAX_CONVERSATIONS = 10_000
 
@@ -34,6 +34,9 @@ class ConversationStore:
                 "task_id TEXT, answer TEXT)"
             )
             self._db.execute("CREATE INDEX IF NOT EXISTS turns_conv ON turns (conversation, at)")
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(turns)")}
+            if "context" not in columns:
+                self._db.execute("ALTER TABLE turns ADD COLUMN context TEXT")
 
     def ensure(self, conversation_id: str | None) -> str:
         if conversation_id and 0 < len(conversation_id) <= 100:
@@ -43,11 +46,11 @@ class ConversationStore:
     def last_turn(self, conversation_id: str) -> PreviousTurn | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT question, task_id FROM turns WHERE conversation = ? AND at >= ? "
+                "SELECT question, task_id, context FROM turns WHERE conversation = ? AND at >= ? "
                 "ORDER BY at DESC LIMIT 1",
                 (conversation_id, time.time() - self.ttl_s),
             ).fetchone()
-        return PreviousTurn(question=row[0], task_id=row[1]) if row else None
+        return PreviousTurn.restore(*row) if row else None
 
     def history(self, conversation_id: str) -> list[tuple[str, str]]:
         with self._lock:
@@ -61,8 +64,16 @@ class ConversationStore:
         now = time.time()
         with self._lock, self._db:
             self._db.execute(
-                "INSERT INTO turns VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, now, turn.question, turn.task_id, answer[:4000]),
+                "INSERT INTO turns (conversation, at, question, task_id, answer, context) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    conversation_id,
+                    now,
+                    turn.question,
+                    turn.task_id,
+                    answer[:4000],
+                    turn.context_json(),
+                ),
             )
             self._db.execute(
                 "DELETE FROM turns WHERE conversation = ? AND at NOT IN (SELECT at FROM turns "

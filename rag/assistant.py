@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rag.chroma import vector_store
 from rag.compose import Composer, Composition, TaskListing
 from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
+from rag.followup import PreviousTurn, ordinal_reference
 from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
 from rag.intents import cue_words
 from rag.multipart import merge_citations, split_question
@@ -26,6 +27,8 @@ from rag.units import Gazetteer, default_gazetteer
 
 _STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
 FOLLOW_UP_MAX_WORDS = 1
+# A question this short (lexical tokens, bigrams included) leans on the previous turn.
+SHORT_QUESTION_TOKENS = 12
 # Words of a follow-up that carry no subject of their own.
 FOLLOW_UP_FILLERS = frozenset(
     [
@@ -48,14 +51,6 @@ FOLLOW_UP_FILLERS = frozenset(
         "hoi",
     ]
 )
-
-
-@dataclass(frozen=True)
-class PreviousTurn:
-    """What a conversation remembers of its last answered question."""
-
-    question: str
-    task_id: str | None = None
 
 
 def validate_question(question: object, max_chars: int) -> str:
@@ -179,6 +174,10 @@ class Assistant:
             tasks = self.tasks.find(TaskFilter(unit=unit, role=role, source=source))
             subject = f"do {unit} {'phối hợp' if coordinating else 'chủ trì'}"
         items = [(t, c) for t in tasks if (c := self.chunk_for_task(t)) is not None]
+        if not items and analysis.units and not analysis.doc_numbers:
+            # No table row names the unit: its duties may be stated in prose (a plan's
+            # "Tổ chức thực hiện" paragraphs), which passage retrieval answers.
+            return None
         document = self.files.documents[source].label if source in self.files.documents else None
         return TaskListing(subject=subject, items=items, document=document)
 
@@ -209,6 +208,8 @@ class Assistant:
         started = time.perf_counter()
         analysis = self.analyse(question)
         follow_up = self._follow_up(analysis, previous)
+        if follow_up is None and previous and previous.source and not analysis.sources:
+            analysis = self._in_previous_document(analysis, previous.source)
         parts = [] if follow_up else self._parts(analysis)
         if follow_up is not None:
             hits = [ScoredChunk(chunk=follow_up[1], score=1.0, lexical=0.0, dense=0.0)]
@@ -230,6 +231,16 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return hits, composition, timing
+
+    def _in_previous_document(self, analysis: QueryAnalysis, source: str) -> QueryAnalysis:
+        """A follow-up goes on about the document just answered from ("gửi bản điện tử qua
+        đâu?"): searched alone when the question has nothing of its own, preferred when it
+        is merely short."""
+        if self.is_follow_up(analysis):
+            return replace(analysis, sources=(source,))
+        if len(analysis.core_tokens) <= SHORT_QUESTION_TOKENS:
+            return replace(analysis, sources=(source,), inherited=True)
+        return analysis
 
     def _parts(self, analysis: QueryAnalysis) -> list[QueryAnalysis]:
         """One analysis per part of a multi-part question; each part keeps the documents
@@ -277,9 +288,16 @@ class Assistant:
     def _follow_up(
         self, analysis: QueryAnalysis, previous: PreviousTurn | None
     ) -> tuple[TaskRecord, Chunk] | None:
-        if not (previous and previous.task_id and self.is_follow_up(analysis)):
+        if previous is None:
             return None
-        task = self.tasks.get(previous.task_id)
+        ordinal = ordinal_reference(analysis.folded) if previous.task_ids else None
+        if ordinal is not None and 1 <= ordinal <= len(previous.task_ids):
+            task_id: str | None = previous.task_ids[ordinal - 1]
+        elif previous.task_id and self.is_follow_up(analysis):
+            task_id = previous.task_id
+        else:
+            return None
+        task = self.tasks.get(task_id)
         chunk = self.chunk_for_task(task) if task else None
         return (task, chunk) if task and chunk else None
 

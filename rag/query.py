@@ -77,6 +77,8 @@ class QueryAnalysis:
     focus: tuple[str, ...] = ()
     # The question without the document names it scopes itself to ("Theo Kế hoạch 2024, …").
     searchable: str = ""
+    # The document comes from the previous turn, not from the question: prefer, don't filter.
+    inherited: bool = False
 
     @property
     def intent(self) -> str:

@@ -173,7 +173,8 @@ class HybridSearcher:
         (a comparison, or an ambiguous name) only prefers the first."""
         if not analysis.sources:
             return np.ones(len(self.files.chunks), dtype=np.float32)
-        other = 0.0 if len(analysis.sources) == 1 else SOURCE_PENALTY
+        scoped = len(analysis.sources) == 1 and not analysis.inherited
+        other = 0.0 if scoped else SOURCE_PENALTY
         preferred = analysis.sources[0]
         return np.asarray(
             [1.0 if c.source == preferred else other for c in self.files.chunks],

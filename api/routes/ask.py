@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from sse_starlette.sse import EventSourceResponse
 
 from api.deps import current_assistant
-from rag.assistant import Assistant, PreviousTurn
+from rag.assistant import Assistant
+from rag.followup import PreviousTurn, next_turn
 from rag.llm import ask_with_llm
 from rag.schemas import Answer
 
@@ -31,14 +32,6 @@ class AskRequest(BaseModel):
         if not value.strip():
             raise ValueError("Câu hỏi không được để trống / the question must not be empty")
         return value.strip()
-
-
-def next_turn(question: str, answer: Answer, previous: PreviousTurn | None) -> PreviousTurn:
-    """What a conversation remembers of this turn: the task it resolved to, else the last one."""
-    task_id = previous.task_id if previous else None
-    if len(answer.tasks) == 1 and not answer.abstained:
-        task_id = answer.tasks[0].id
-    return PreviousTurn(question=question, task_id=task_id)
 
 
 def answer_with_model(

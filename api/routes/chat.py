@@ -101,7 +101,10 @@ def replay(assistant: Assistant, questions: list[str], max_turns: int) -> Previo
             continue
         _, composition, _ = assistant.compose(question, previous)
         answered = Answer(
-            answer=composition.text, abstained=composition.abstained, tasks=composition.tasks
+            answer=composition.text,
+            abstained=composition.abstained,
+            tasks=composition.tasks,
+            citations=composition.citations,
         )
         previous = next_turn(question, answered, previous)
     return previous
