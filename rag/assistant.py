@@ -174,10 +174,6 @@ class Assistant:
             tasks = self.tasks.find(TaskFilter(unit=unit, role=role, source=source))
             subject = f"do {unit} {'phối hợp' if coordinating else 'chủ trì'}"
         items = [(t, c) for t in tasks if (c := self.chunk_for_task(t)) is not None]
-        if not items and analysis.units and not analysis.doc_numbers:
-            # No table row names the unit: its duties may be stated in prose (a plan's
-            # "Tổ chức thực hiện" paragraphs), which passage retrieval answers.
-            return None
         document = self.files.documents[source].label if source in self.files.documents else None
         return TaskListing(subject=subject, items=items, document=document)
 
@@ -223,7 +219,7 @@ class Assistant:
         if follow_up is not None:
             composition = self.composer.task_answer(analysis, *follow_up)
         elif len(parts) <= 1:
-            composition = self.composer.compose(analysis, hits, listing, self.row_count_note)
+            composition = self._registry_or_prose(analysis, hits, listing)
         done = time.perf_counter()
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),
@@ -231,6 +227,20 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return hits, composition, timing
+
+    def _registry_or_prose(
+        self, analysis: QueryAnalysis, hits: list[ScoredChunk], listing: TaskListing | None
+    ) -> Composition:
+        """A unit that no table row names may have its duties stated in prose (a plan's
+        "Tổ chức thực hiện" paragraphs): those answer when they name the unit; otherwise
+        the answer says the unit has no tasks."""
+        if listing is None or listing.items or not analysis.units:
+            return self.composer.compose(analysis, hits, listing, self.row_count_note)
+        prose = self.composer.compose(analysis, hits, None, self.row_count_note)
+        unit = fold(analysis.units[0])
+        if not prose.abstained and any(unit in fold(c.text) for c in prose.evidence):
+            return prose
+        return self.composer.compose(analysis, hits, listing, self.row_count_note)
 
     def _in_previous_document(self, analysis: QueryAnalysis, source: str) -> QueryAnalysis:
         """A follow-up goes on about the document just answered from ("gửi bản điện tử qua

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from rag.answerability import question_constraints, unmet
 from rag.enumerations import enumeration_at
 from rag.evidence import (
@@ -35,6 +37,14 @@ ABSTAIN_TEXT = (
 )
 TASK_INTENTS = ("owner", "coordinator", "deadline", "directive", "status", "product")
 # Values a row's card does not state as such: these questions are answered from sentences.
+FIELD_LABELS = {
+    "owner": "chủ trì",
+    "coordinator": "phối hợp",
+    "deadline": "thời hạn",
+    "directive": "văn bản chỉ đạo",
+    "product": "sản phẩm",
+    "status": "kết quả",
+}
 PASSAGE_INTENTS = ("figure", "count", "person", "email", "phone", "address")
 MIN_COVERAGE = 0.45
 MIN_SENTENCE_COVERAGE = 0.3
@@ -48,7 +58,10 @@ FOCUS_WEIGHT = 1.5
 WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
+REGISTRY_LIST_LIMIT = 8
 ROW_LOOKAHEAD = 4
+# token_set_ratio of folded task texts above which two rows are one task in two documents.
+SAME_TASK_SIMILARITY = 90
 # A question that covers this much of one listed item asks about that item, not the list.
 ITEM_SUBJECT_COVERAGE = 0.55
 ROW_SCORE_RATIO = 0.75
@@ -180,6 +193,24 @@ def _task_fields(task: TaskRecord, intents: Sequence[str]) -> list[tuple[str, st
     return [fields[i] for i in order if fields[i][1]]
 
 
+def _states_asked_field(task: TaskRecord, intents: Sequence[str]) -> bool:
+    """Whether the row has a value for the first task field the question asks about."""
+    asked = next((i for i in intents if i in TASK_INTENTS), None)
+    if asked is None:
+        return True
+    return any(label == FIELD_LABELS[asked] for label, _ in _task_fields(task, (asked,)))
+
+
+def _first_field(task: TaskRecord, intents: Sequence[str]) -> tuple[str, str]:
+    fields = _task_fields(task, intents)
+    return fields[0] if fields else ("", "")
+
+
+def same_task(a: TaskRecord, b: TaskRecord) -> bool:
+    """Two rows that describe one task (near-identical text after folding)."""
+    return fuzz.token_set_ratio(fold(a.text), fold(b.text)) >= SAME_TASK_SIMILARITY
+
+
 def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_text: bool) -> str:
     parts = []
     for label, value in _task_fields(task, intents):
@@ -282,8 +313,47 @@ class Composer:
         top = ranked[0]
         task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
         if task and not wants_sentence and self._row_beats_prose(analysis, ranked):
-            return self.task_answer(analysis, task, top.chunk)
+            if not _states_asked_field(task, analysis.intents):
+                # The row lacks what was asked (a template row without a deadline): a
+                # passage may state it; the card stays the answer when none does.
+                passage = self._passage_answer(analysis, hits, row_count_note)
+                if not passage.abstained:
+                    return passage
+            answer = self.task_answer(analysis, task, top.chunk)
+            return self._note_other_documents(analysis, answer, task, ranked[1:ROW_LOOKAHEAD])
         return self._passage_answer(analysis, hits, row_count_note)
+
+    def _note_other_documents(
+        self,
+        analysis: QueryAnalysis,
+        answer: Composition,
+        task: TaskRecord,
+        others: Sequence[ScoredChunk],
+    ) -> Composition:
+        """The same task as a row of another document (a plan and a results appendix): say in
+        one clause what that document records differently for the asked field, and cite it."""
+        citations = CitationList(self.documents)
+        citations.items, citations.chunks = list(answer.citations), list(answer.evidence)
+        notes = []
+        for hit in others:
+            other = self.task_at(hit.chunk) if hit.chunk.kind == "row" else None
+            if other is None or other.source == task.source or not same_task(task, other):
+                continue
+            label, value = _first_field(other, analysis.intents)
+            if value and value != dict(_task_fields(task, analysis.intents)).get(label):
+                marker = citations.cite(hit.chunk)
+                notes.append(
+                    f"{self._label(hit.chunk)} ghi {label}: {_short(value, 120)} [{marker}]"
+                )
+        if not notes:
+            return answer
+        return Composition(
+            text=f"{answer.text} Lưu ý: {'; '.join(notes)}.",
+            abstained=False,
+            citations=citations.items,
+            tasks=answer.tasks,
+            evidence=citations.chunks,
+        )
 
     def _row_first(
         self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]
@@ -296,6 +366,9 @@ class Composer:
         top_coverage = coverage(analysis.core_tokens, hits[0].chunk.text, self.weights)
         for position, hit in enumerate(hits[1:ROW_LOOKAHEAD], start=1):
             if hit.chunk.kind != "row" or hit.score < ROW_SCORE_RATIO * hits[0].score:
+                continue
+            task = self.task_at(hit.chunk)
+            if task is None or not _states_asked_field(task, analysis.intents):
                 continue
             if coverage(analysis.core_tokens, hit.chunk.text, self.weights) >= top_coverage:
                 return [hit, *hits[:position], *hits[position + 1 :]]
@@ -345,11 +418,11 @@ class Composer:
             )
         citations = CitationList(self.documents)
         items = []
-        for number, (task, chunk) in enumerate(listing.items[:LIST_LIMIT], start=1):
+        for number, (task, chunk) in enumerate(listing.items[:REGISTRY_LIST_LIMIT], start=1):
             marker = citations.cite(chunk)
-            limit = 200 if len(listing.items) <= 3 else 120
+            limit = 200 if len(listing.items) <= 3 else 100
             items.append(f"({number}) {_short(task.text, limit)} [{marker}]")
-        more = len(listing.items) - LIST_LIMIT
+        more = len(listing.items) - REGISTRY_LIST_LIMIT
         tail = f" Còn {more} nhiệm vụ khác." if more > 0 else ""
         labels = dict.fromkeys(self._label(chunk) for _, chunk in listing.items)
         title = " và ".join(labels)

@@ -52,7 +52,8 @@ _MONTH = re.compile(r"\btháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})", re.IGNORECAS
 _ADMIN_PLACE = re.compile(
     r"\b(?:[Qq]uận|[Hh]uyện|[Tt]ỉnh|[Pp]hường|[Xx]ã|[Tt]hị xã)\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)*)"
 )
-_WORD_RUN = re.compile(r"[^\W\d_]+|[^\w\s]")
+# Digits are tokens of their own: "Điều 23 Thông tư" is not the name "Điều Thông".
+_WORD_RUN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ def analyse(
         question=question,
         normalized=normalized,
         folded=folded,
-        intents=detect_intents(folded),
+        intents=detect_intents(fold(searchable)),
         units=units,
         doc_numbers=find_doc_numbers(normalized),
         periods=find_periods(normalized),

@@ -2,7 +2,8 @@
 
 import pytest
 
-from rag.query import analyse, expansions, find_doc_numbers, named_entities
+from rag.query import analyse, expansions, find_doc_numbers, find_sources, named_entities
+from rag.text import fold
 from rag.units import default_gazetteer
 
 ALIASES = {
@@ -104,3 +105,38 @@ def test_abbreviations_expand_to_full_spellings() -> None:
 )
 def test_named_entities(question: str, entities: tuple[str, ...]) -> None:
     assert named_entities(question) == entities
+
+
+MANIFEST_ALIASES = {
+    "plan.txt": ["kế hoạch 2024", "kế hoạch năm 2024", "phụ lục kế hoạch"],
+    "pl1.txt": ["phụ lục I", "phụ lục 1"],
+    "pl3.txt": ["phụ lục 03", "phụ lục số 03"],
+    "letter.txt": ["công văn 4709", "đề cương"],
+    "report.txt": ["báo cáo sơ kết 6 tháng 2023", "báo cáo 6 tháng 2023"],
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("Theo phụ lục KH 2024, ai chủ trì IOC?", "plan.txt"),
+        ("KH2024 giao ai", "plan.txt"),
+        ("ke hoach nam 2024 noi gi", "plan.txt"),
+        ("PL1 ghi kết quả gì", "pl1.txt"),
+        ("theo pl i thi sao", "pl1.txt"),
+        ("Phụ lục số 1 ghi gì", "pl1.txt"),
+        ("PL 03 ghi gì", "pl3.txt"),
+        ("phu luc 3 ghi gi", "pl3.txt"),
+        ("cv 4709 yeu cau gi", "letter.txt"),
+        ("theo đề cương thì sao", "letter.txt"),
+        ("BC 6 tháng 2023 nêu gì", "report.txt"),
+        ("bao cao 06 thang 2023", "report.txt"),
+    ],
+)
+def test_document_names_as_users_type_them(question: str, source: str) -> None:
+    assert find_sources(fold(question), MANIFEST_ALIASES)[0][:1] == (source,)
+
+
+@pytest.mark.parametrize("question", ["phụ lục 10 ghi gì", "kế hoạch 2025", "công văn 47090"])
+def test_near_names_are_not_documents(question: str) -> None:
+    assert find_sources(fold(question), MANIFEST_ALIASES)[0] == ()

@@ -1,0 +1,44 @@
+"""Constraints a question puts on its evidence, and whether a passage meets them."""
+
+import pytest
+
+from rag.answerability import question_constraints, unmet
+
+
+def kinds(question: str) -> list[str]:
+    return [c.kind for c in question_constraints(question)]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Tỉnh Bình Dương đã triển khai mô hình này chưa?", ["place"]),
+        ("ngan sach nam 2026 cho de an la bao nhieu ty dong", ["year", "money"]),
+        ("Báo cáo 9 tháng nêu kết quả gì?", ["period"]),
+        ("Nhiệm vụ nào giao theo Chỉ thị 07?", ["document"]),
+        ("Thành phố Hồ Chí Minh đã cấp bao nhiêu tài khoản?", []),
+        ("Nhiệm vụ có hạn tháng 6/2024 là gì?", []),
+        ("Mức phụ cấp mỗi tháng là bao nhiêu?", ["money"]),
+    ],
+)
+def test_constraints_of_a_question(question: str, expected: list[str]) -> None:
+    assert sorted(kinds(question)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "met"),
+    [
+        ("Kế hoạch năm 2026 giao gì?", "Kế hoạch triển khai Đề án 06 năm 2024", False),
+        ("Kết quả năm 2024?", "thời hạn: Trong năm 2024", True),
+        ("Báo cáo 6 tháng đầu năm nêu gì?", "Sơ kết 06 tháng đầu năm 2023", True),
+        ("Đà Nẵng làm gì?", "Hà Nội, TP. Hồ Chí Minh, Đà Nẵng thí điểm", True),
+        ("Đà Nẵng làm gì?", "Hà Nội, TP. Hồ Chí Minh thí điểm", False),
+        ("kinh phi bao nhieu ty?", "bố trí 29.297.561.000 đồng", True),
+        ("kinh phi bao nhieu ty?", "đạt 90% hồ sơ", False),
+        ("Theo Chỉ thị 04 giao gì?", "Chỉ thị 04/CT-TTg ngày 11/02/2024", True),
+        ("Theo Thông tư 01 giao gì?", "Thông tư 01/2023/TT-VPCP", True),
+        ("Theo Chỉ thị 07 giao gì?", "Chỉ thị 04/CT-TTg ngày 11/02/2024", False),
+    ],
+)
+def test_evidence_meets_the_constraints(question: str, evidence: str, met: bool) -> None:
+    assert (not unmet(question_constraints(question), evidence)) is met
