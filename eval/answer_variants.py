@@ -105,6 +105,15 @@ def number_variants(number: str) -> list[str]:
     return variants
 
 
+_STATUS_PHRASE = re.compile(r"\b(?:đã|chưa|đang)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?", re.IGNORECASE)
+
+
+def status_phrase(result: str) -> str | None:
+    """How the row itself states its progress ("Đã triển khai", "Chưa hoàn thành"), if it does."""
+    match = _STATUS_PHRASE.search(result or "")
+    return match.group(0) if match else None
+
+
 STATUS_VARIANTS = {
     "hoàn thành": (["hoàn thành", "đã xong"], ["chưa hoàn thành", "đang triển khai"]),
     "đang triển khai": (["đang triển khai", "đang thực hiện"], []),

@@ -221,7 +221,7 @@ def run_sets(settings: Settings, sets: Sequence[EvalSet], with_baseline: bool = 
     assistant = Assistant.load(settings)
     assistant.ask("khởi động")  # warm-up: loads the embedding model outside the timings
     try:
-        return _score_sets(settings, assistant, sets, with_baseline)
+        return score_sets(settings, assistant, sets, with_baseline)
     finally:
         assistant.close()
 
@@ -239,7 +239,7 @@ def synthetic_set(settings: Settings, n: int, seed: int, out: Path | None = None
     return EvalSet(f"synthetic-{n}-s{seed}", items)
 
 
-def _score_sets(
+def score_sets(
     settings: Settings, assistant: Assistant, sets: Sequence[EvalSet], with_baseline: bool
 ) -> dict:
     # Recall@5 is read from the retrieval the answer was composed from, not from a second

@@ -39,6 +39,7 @@ from eval.answer_variants import (
     deadline_groups,
     directive_variants,
     number_variants,
+    status_phrase,
     unit_variants,
 )
 from eval.surface import abbreviate, add_typo, lower_first, strip_diacritics
@@ -216,6 +217,10 @@ class CorpusView:
         self.stream = " " + " ".join(w for ls in self.folded_lines.values() for w in ls) + " "
         self.line_words = [set(line.split()) for ls in self.folded_lines.values() for line in ls]
         self.df = Counter(word for words in self.line_words for word in words)
+        self.postings: dict[str, list[int]] = {}
+        for position, words in enumerate(self.line_words):
+            for word in words:
+                self.postings.setdefault(word, []).append(position)
 
     def mentions(self, phrase: str) -> bool:
         return f" {words_only(phrase)} " in self.stream
@@ -228,10 +233,18 @@ class CorpusView:
 
     def lines_with_all(self, words: Iterable[str]) -> int:
         wanted = {fold(w) for w in words}
-        return sum(wanted <= line for line in self.line_words)
+        if not wanted or any(w not in self.postings for w in wanted):
+            return 0
+        rarest = min(wanted, key=lambda w: len(self.postings[w]))
+        return sum(wanted <= self.line_words[p] for p in self.postings[rarest])
 
 
-def distinctive_phrase(text: str, corpus: CorpusView, task_texts: list[str]) -> str | None:
+def task_stream(texts: Iterable[str]) -> str:
+    """Folded words of every task row, one row per line: a phrase found once names one row."""
+    return "\n".join(f" {words_only(text)} " for text in texts)
+
+
+def distinctive_phrase(text: str, corpus: CorpusView, rows: str) -> str | None:
     """The shortest opening of the row's text (or of one of its clauses) that names this row
     alone among the task rows and occurs at most once in the corpus: users name a task by
     what it does ("xây dựng Trung tâm điều hành thông minh …"). None for rows whose text is
@@ -245,7 +258,7 @@ def distinctive_phrase(text: str, corpus: CorpusView, task_texts: list[str]) -> 
                 continue
             phrase = " ".join(window)
             key = f" {words_only(phrase)} "
-            if sum(key in t for t in task_texts) == 1 and corpus.occurrences(phrase) <= 1:
+            if rows.count(key) == 1 and corpus.occurrences(phrase) <= 1:
                 return phrase
     return None
 
@@ -286,6 +299,9 @@ def task_expectations(
     if task.status in STATUS_VARIANTS:
         accepted, rejected = STATUS_VARIANTS[task.status]
         rejected = [r for r in rejected if fold(r) not in fold(task.result or "")]
+        own = status_phrase(task.result or "")
+        if own and fold(own) not in {fold(a) for a in accepted}:
+            accepted = [*accepted, own]
         found["status"] = ([accepted], task.status, rejected)
     result = task.result or ""
     figure = next((m for m in _FIGURE.finditer(result) if _is_figure(result, m)), None)
@@ -300,12 +316,12 @@ def task_expectations(
 
 
 def task_seeds(tasks: list[TaskRecord], corpus: CorpusView, gazetteer: Gazetteer) -> Iterator[Seed]:
-    task_texts = [f" {words_only(t.text)} " for t in tasks]
+    rows = task_stream(t.text for t in tasks)
     for task in tasks:
         expectations = task_expectations(task, gazetteer)
         if not expectations:
             continue
-        phrase = distinctive_phrase(task.text, corpus, task_texts)
+        phrase = distinctive_phrase(task.text, corpus, rows)
         if phrase is None:
             continue
         for intent, (groups, answer, rejected) in expectations.items():
@@ -455,7 +471,7 @@ class Generator:
         voice = self.rng.choice(sorted(self.phrasings.templates(seed)))
         template = self.rng.choice(self.phrasings.templates(seed)[voice])
         slot = "{task}" if seed.family == "task" else "{clause}"
-        question = template.replace(slot, seed.subject)
+        question = template.replace(slot, lower_first(seed.subject))
         doc_named = seed.source in self.phrasings.documents and self.rng.random() < DOC_NAMED_SHARE
         if doc_named:
             question = self._with_document(question, seed.source)
@@ -533,6 +549,22 @@ class Generator:
 UNANSWERABLE_KINDS = ("province", "year", "unit", "document")
 
 
+@dataclass(frozen=True)
+class SeedBank:
+    """Every question seed an index offers, with the corpus view they were checked against."""
+
+    corpus: CorpusView
+    seeds: list[Seed]
+
+    @classmethod
+    def build(
+        cls, files: IndexFiles, tasks: list[TaskRecord], gazetteer: Gazetteer | None = None
+    ) -> SeedBank:
+        corpus = CorpusView(files)
+        seeds = [*task_seeds(tasks, corpus, gazetteer or default_gazetteer())]
+        return cls(corpus, seeds + list(prose_seeds(tasks, corpus)))
+
+
 def generate(
     files: IndexFiles,
     tasks: list[TaskRecord],
@@ -541,12 +573,16 @@ def generate(
     gazetteer: Gazetteer | None = None,
     phrasings: Phrasings | None = None,
 ) -> list[SyntheticItem]:
+    """``n`` questions from the index: see :func:`sample_questions`."""
+    return sample_questions(SeedBank.build(files, tasks, gazetteer), n, seed, phrasings)
+
+
+def sample_questions(
+    bank: SeedBank, n: int, seed: int = DEFAULT_SEED, phrasings: Phrasings | None = None
+) -> list[SyntheticItem]:
     """``n`` questions: task intents and prose figures in turn, then unanswerable variants."""
-    corpus = CorpusView(files)
-    seeds = [*task_seeds(tasks, corpus, gazetteer or default_gazetteer())]
-    seeds += prose_seeds(tasks, corpus)
-    generator = Generator(phrasings or Phrasings.load(), corpus, seed)
-    pools = _pools(seeds, generator.rng)
+    generator = Generator(phrasings or Phrasings.load(), bank.corpus, seed)
+    pools = _pools(list(bank.seeds), generator.rng)
     quotas = _quotas(n)
     items: list[SyntheticItem] = []
     seen: set[str] = set()
