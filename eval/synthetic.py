@@ -141,6 +141,8 @@ NAME_WORDS = frozenset(
         "quy",
     ]
 )
+# Lower-case words that continue a capitalised name ("Bộ Công an", "Bộ Y tế").
+NAME_TAILS = frozenset(["an", "tế", "vụ", "pháp", "chính", "nước"])
 # Words right after a number that make it a duration or a date part ("06 tháng đầu năm").
 TIME_WORDS = frozenset(["ngay", "thang", "nam", "quy", "tuan", "gio"])
 # Too common to check an answer by ("100%" is in half the report's sentences).
@@ -253,7 +255,7 @@ def distinctive_phrase(text: str, corpus: CorpusView, rows: str) -> str | None:
     starts = [0] + [i + 1 for i, t in enumerate(tokens[:-1]) if t.endswith((",", ";", ":"))]
     for start in starts[:4]:
         for length in PHRASE_LENGTHS:
-            window = _trim(tokens[start : start + length])
+            window = _trim(tokens[start : _name_end(tokens, start + length)])
             if len(window) < MIN_PHRASE_WORDS:
                 continue
             phrase = " ".join(window)
@@ -261,6 +263,20 @@ def distinctive_phrase(text: str, corpus: CorpusView, rows: str) -> str | None:
             if rows.count(key) == 1 and corpus.occurrences(phrase) <= 1:
                 return phrase
     return None
+
+
+def _name_end(tokens: list[str], end: int, longest: int = 4) -> int:
+    """Move a cut that falls inside a capitalised name ("Bộ Công | an") past the name."""
+    limit = min(len(tokens), end + longest)
+    while 0 < end < limit and _capitalised(tokens[end - 1]):
+        if not (_capitalised(tokens[end]) or tokens[end] in NAME_TAILS):
+            break
+        end += 1
+    return end
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper() and not token.rstrip(",;:.").endswith((",", ";"))
 
 
 def _trim(window: list[str]) -> list[str]:
