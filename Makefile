@@ -47,8 +47,13 @@ format: install
 test: install browser lint
 	$(VENV)/bin/pytest
 
-eval: install
-	$(VENV)/bin/da06 eval --baseline --report var/eval-report.json
+# dev, dev-b and a fixed-seed sample of 1,000 synthetic questions, side by side.
+SYNTHETIC_N ?= 1000
+SYNTHETIC_SEED ?= 6
+EVAL_FLAGS ?=
+eval: ingest
+	$(VENV)/bin/da06 eval --synthetic $(SYNTHETIC_N) --seed $(SYNTHETIC_SEED) $(EVAL_FLAGS) \
+		--synthetic-out var/synthetic.jsonl --report var/eval-report.json
 
 bench: install
 	$(PY) eval/bench_ingest.py

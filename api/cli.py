@@ -119,24 +119,41 @@ def serve(
 
 @app.command(name="eval")
 def evaluate(
-    gold: Annotated[Path, typer.Option(help="Tệp câu hỏi chuẩn (JSONL)")] = Path("eval/dev.jsonl"),
+    gold: Annotated[
+        list[Path] | None,
+        typer.Option(help="Tệp câu hỏi chuẩn (JSONL), lặp lại được; mặc định dev và dev-b"),
+    ] = None,
+    synthetic: Annotated[
+        int, typer.Option(help="Số câu hỏi tổng hợp sinh từ chỉ mục (0: bỏ qua)", min=0)
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên của bộ câu hỏi tổng hợp")] = 6,
+    synthetic_out: Annotated[
+        Path | None, typer.Option(help="Ghi bộ câu hỏi tổng hợp (JSONL) vào tệp này")
+    ] = None,
     report: Annotated[Path | None, typer.Option(help="Ghi báo cáo JSON vào tệp này")] = None,
     baseline: Annotated[
         bool, typer.Option(help="Chấm cả hệ thống cơ sở (naive RAG) cùng lúc")
     ] = False,
     index_dir: Annotated[Path | None, typer.Option(help="Thư mục chỉ mục")] = None,
 ) -> None:
-    """Chấm điểm trên tệp câu hỏi chuẩn (cùng đường đi với /v1/ask)."""
-    from eval.runner import print_report, run_evaluation
+    """Chấm điểm dev, dev-b và bộ tổng hợp cạnh nhau (cùng đường đi với /v1/ask)."""
+    from eval.runner import gold_set, print_sets_report, run_sets, synthetic_set
 
     settings = _settings(index_dir)
-    if not gold.is_file():
-        fail(f"không thấy tệp {gold} / file not found: {gold}")
+    files = gold if gold is not None else [Path("eval/dev.jsonl"), Path("eval/dev-b.jsonl")]
+    for path in files:
+        if not path.is_file():
+            fail(f"không thấy tệp {path} / file not found: {path}")
     try:
-        result = run_evaluation(settings, gold, with_baseline=baseline)
+        sets = [gold_set(path) for path in files]
+        if synthetic:
+            sets.append(synthetic_set(settings, synthetic, seed, synthetic_out))
+        result = run_sets(settings, sets, with_baseline=baseline)
+    except (ValueError, KeyError) as exc:
+        fail(f"tệp câu hỏi không hợp lệ / malformed question file: {exc}", 2)
     except Da06Error as exc:
         fail(str(exc))
-    print_report(result, console)
+    print_sets_report(result, console)
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -8,18 +8,20 @@ recall@5, answer length, latency; per-type breakdown and the list of failures.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import statistics
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from rag.assistant import Assistant, validate_question
 from rag.schemas import Answer
 from rag.settings import Settings
 
@@ -35,10 +37,28 @@ class GoldItem:
     source: str | None
     line: int | None
     answer: str
+    # Optional: phrases a correct answer must not hold ("chưa hoàn thành" when it is done).
+    must_not_contain: list[str] = field(default_factory=list)
+    # Breakdown key of generated questions ("task/deadline", "prose/figure", …); None for gold.
+    family: str | None = None
 
     @property
     def answerable(self) -> bool:
         return self.source is not None
+
+    @property
+    def group(self) -> str:
+        return self.family or self.type
+
+    @classmethod
+    def from_row(cls, row: dict) -> GoldItem:
+        family = f"{row['family']}/{row['intent']}" if row.get("family") else None
+        return cls(
+            id=row["id"], question=row["question"], type=row.get("type", "general"),
+            must_contain=row.get("must_contain") or [], source=row.get("source"),
+            line=row.get("line"), answer=row.get("answer", ""),
+            must_not_contain=row.get("must_not_contain") or [], family=family,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,19 +69,8 @@ class Span:
 
 
 def load_gold(path: Path) -> list[GoldItem]:
-    items = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        items.append(
-            GoldItem(
-                id=row["id"], question=row["question"], type=row.get("type", "general"),
-                must_contain=row.get("must_contain") or [], source=row.get("source"),
-                line=row.get("line"), answer=row.get("answer", ""),
-            )
-        )  # fmt: skip
-    return items
+    rows = path.read_text(encoding="utf-8").splitlines()
+    return [GoldItem.from_row(json.loads(line)) for line in rows if line.strip()]
 
 
 def _canon(text: str) -> str:
@@ -71,6 +80,11 @@ def _canon(text: str) -> str:
 def contains_all(answer: str, groups: Sequence[Sequence[str]]) -> bool:
     text = _canon(answer)
     return all(any(_canon(option) in text for option in group) for group in groups)
+
+
+def contains_none(answer: str, phrases: Sequence[str]) -> bool:
+    text = _canon(answer)
+    return not any(_canon(phrase) in text for phrase in phrases)
 
 
 def covers(span: Span, item: GoldItem) -> bool:
@@ -98,17 +112,22 @@ def score_system(
         row = {
             "id": item.id,
             "type": item.type,
+            "group": item.group,
             "question": item.question,
             "answer": answer.answer,
             "abstained": answer.abstained,
             "answerable": item.answerable,
             "length": len(answer.answer),
             "latency_ms": answer.timing_ms.get("total", 0.0),
+            "cited": [[s.source, s.line_start, s.line_end] for s in cited],
         }
         if item.answerable:
-            row["correct"] = (not answer.abstained) and contains_all(
-                answer.answer, item.must_contain
+            row["correct"] = (
+                not answer.abstained
+                and contains_all(answer.answer, item.must_contain)
+                and contains_none(answer.answer, item.must_not_contain)
             )
+            row["source_ok"] = any(s.source == item.source for s in cited)
             row["citation_ok"] = any(covers(s, item) for s in cited)
             row["recall_ok"] = any(covers(s, item) for s in spans[:RECALL_K])
         else:
@@ -117,60 +136,130 @@ def score_system(
     return summarize(rows)
 
 
+def answers_digest(rows: list[dict]) -> str:
+    """One hash of every answer, abstention and citation span: two runs that print the same
+    digest answered every question identically."""
+    keyed = sorted((r["id"], r["answer"], r["abstained"], r["cited"]) for r in rows)
+    payload = json.dumps(keyed, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _breakdown(rows: list[dict], key: str) -> dict[str, dict]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    return {
+        name: {
+            "n": len(members),
+            "correct": sum(bool(r["correct"]) for r in members),
+            "accuracy": round(sum(bool(r["correct"]) for r in members) / len(members), 3),
+            "citation_accuracy": _share([r for r in members if r["answerable"]], "citation_ok"),
+        }
+        for name, members in sorted(groups.items())
+    }
+
+
+def _share(selected: list[dict], key: str) -> float | None:
+    return round(sum(bool(r[key]) for r in selected) / len(selected), 3) if selected else None
+
+
 def summarize(rows: list[dict]) -> dict:
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
+    abstained = [r for r in rows if r["abstained"]]
 
     def share(selected: list[dict], key: str) -> float:
-        return round(sum(bool(r[key]) for r in selected) / len(selected), 3) if selected else 0.0
+        return _share(selected, key) or 0.0
 
-    by_type: dict[str, dict] = defaultdict(lambda: {"n": 0, "correct": 0})
-    for row in rows:
-        by_type[row["type"]]["n"] += 1
-        by_type[row["type"]]["correct"] += int(bool(row["correct"]))
     latencies = [r["latency_ms"] for r in rows]
     lengths = [r["length"] for r in answerable if not r["abstained"]]
     return {
         "n": len(rows),
         "answer_accuracy": share(answerable, "correct"),
         "abstention_accuracy": share(unanswerable, "correct"),
+        # Of the questions it abstained on, the share that truly had no answer; recall is the
+        # share of unanswerable questions it abstained on (= abstention accuracy).
+        "abstention_precision": round(
+            sum(not r["answerable"] for r in abstained) / len(abstained), 3
+        )
+        if abstained
+        else None,
+        "abstention_recall": share(unanswerable, "abstained"),
         "false_abstentions": sum(r["abstained"] for r in answerable),
+        "source_accuracy": share(answerable, "source_ok"),
         "citation_accuracy": share(answerable, "citation_ok"),
         "recall_at_5": share(answerable, "recall_ok"),
         "answer_chars_median": statistics.median(lengths) if lengths else 0,
         "latency_ms_p50": round(_percentile(latencies, 0.5), 1),
         "latency_ms_p95": round(_percentile(latencies, 0.95), 1),
-        "by_type": {
-            k: {**v, "accuracy": round(v["correct"] / v["n"], 3)}
-            for k, v in sorted(by_type.items())
-        },
+        "answers_sha256": answers_digest(rows),
+        "by_type": _breakdown(rows, "type"),
+        "by_group": _breakdown(rows, "group"),
         "failures": [
-            {k: r[k] for k in ("id", "type", "question", "answer", "abstained")}
-            | {k: r[k] for k in ("citation_ok", "recall_ok") if k in r}
+            {k: r[k] for k in ("id", "type", "group", "question", "answer", "abstained")}
+            | {k: r[k] for k in ("source_ok", "citation_ok", "recall_ok") if k in r}
             for r in rows
             if not r["correct"] or not r.get("citation_ok", True) or not r.get("recall_ok", True)
         ],
     }
 
 
-def run_evaluation(settings: Settings, gold: Path, with_baseline: bool = False) -> dict:
-    from rag.assistant import Assistant
+@dataclass(frozen=True)
+class EvalSet:
+    """A named list of questions scored together (a gold file or a synthetic sample)."""
 
-    items = load_gold(gold)
+    name: str
+    items: list[GoldItem]
+
+
+def gold_set(path: Path) -> EvalSet:
+    return EvalSet(path.stem, load_gold(path))
+
+
+def run_sets(settings: Settings, sets: Sequence[EvalSet], with_baseline: bool = False) -> dict:
+    """Scores every set through the same code path as ``POST /v1/ask``."""
     assistant = Assistant.load(settings)
     assistant.ask("khởi động")  # warm-up: loads the embedding model outside the timings
+    try:
+        return score_sets(settings, assistant, sets, with_baseline)
+    finally:
+        assistant.close()
+
+
+def synthetic_set(settings: Settings, n: int, seed: int, out: Path | None = None) -> EvalSet:
+    """A fixed-seed synthetic sample generated from the current index version (also written
+    to ``out`` when given, in the gold-file format)."""
+    from eval.synthetic import generate, load_index, write_jsonl
+
+    files, tasks = load_index(settings.index_dir)
+    generated = generate(files, tasks, n, seed)
+    if out is not None:
+        write_jsonl(generated, out)
+    items = [GoldItem.from_row(i.to_json()) for i in generated]
+    return EvalSet(f"synthetic-{n}-s{seed}", items)
+
+
+def score_sets(
+    settings: Settings, assistant: Assistant, sets: Sequence[EvalSet], with_baseline: bool
+) -> dict:
+    # Recall@5 is read from the retrieval the answer was composed from, not from a second
+    # search: the same ranking, at half the cost on a busy machine.
+    retrieved: dict[str, list] = {}
+
+    def ask(question: str) -> Answer:
+        hits, composition, timing = assistant.compose(
+            validate_question(question, settings.max_question_chars)
+        )
+        retrieved[question] = hits
+        return composition.to_answer(timing)
 
     def search(question: str, k: int) -> list[Span]:
-        return [
-            Span(h.chunk.source, h.chunk.line_start, h.chunk.line_end)
-            for h in assistant.search(question, k)
-        ]
+        hits = retrieved.pop(question, None) or assistant.search(question, k)
+        return [Span(h.chunk.source, h.chunk.line_start, h.chunk.line_end) for h in hits[:k]]
 
-    result = {
-        "gold": str(gold),
-        "index_version": assistant.version,
-        "ours": score_system(items, assistant.ask, search),
-    }
+    result: dict = {"index_version": assistant.version, "sets": {}}
+    for eval_set in sets:
+        result["sets"][eval_set.name] = {"ours": score_system(eval_set.items, ask, search)}
     if with_baseline:
         from eval.baseline import NaiveBaseline
 
@@ -180,43 +269,81 @@ def run_evaluation(settings: Settings, gold: Path, with_baseline: bool = False) 
         def baseline_search(question: str, k: int) -> list[Span]:
             return [Span(h.source, h.line_start, h.line_end) for h in baseline.search(question, k)]
 
-        result["baseline"] = score_system(items, baseline.ask, baseline_search)
+        for eval_set in sets:
+            result["sets"][eval_set.name]["baseline"] = score_system(
+                eval_set.items, baseline.ask, baseline_search
+            )
     return result
 
 
+def run_evaluation(settings: Settings, gold: Path, with_baseline: bool = False) -> dict:
+    """One gold file, in the single-set report shape (``{"gold", "ours", "baseline"}``)."""
+    result = run_sets(settings, [gold_set(gold)], with_baseline)
+    scores = next(iter(result["sets"].values()))
+    return {"gold": str(gold), "index_version": result["index_version"], **scores}
+
+
 METRICS = (
+    ("n", "Questions"),
     ("answer_accuracy", "Answer accuracy (answerable)"),
-    ("abstention_accuracy", "Abstention accuracy (unanswerable)"),
-    ("citation_accuracy", "Citation accuracy"),
+    ("abstention_precision", "Abstention precision"),
+    ("abstention_recall", "Abstention recall (unanswerable)"),
+    ("source_accuracy", "Cites gold source"),
+    ("citation_accuracy", "Gold line cited"),
     ("recall_at_5", "Retrieval recall@5"),
     ("answer_chars_median", "Answer length, median chars"),
     ("latency_ms_p50", "Latency p50 (ms)"),
     ("latency_ms_p95", "Latency p95 (ms)"),
+    ("answers_sha256", "Answers hash (sha256, first 12)"),
 )
 
 
-def print_report(result: dict, console: Console) -> None:
-    systems = [s for s in ("ours", "baseline") if s in result]
-    table = Table(title=f"Evaluation on {result['gold']} ({result['ours']['n']} questions)")
+def _cell(key: str, value: object) -> str:
+    if value is None:
+        return "–"
+    return str(value)[:12] if key == "answers_sha256" else str(value)
+
+
+def print_sets_report(result: dict, console: Console, failures_shown: int = 15) -> None:
+    """Sets side by side, then the per-family breakdown of generated sets, then failures."""
+    columns = [
+        (name, system)
+        for name, scores in result["sets"].items()
+        for system in ("ours", "baseline")
+        if system in scores
+    ]
+    table = Table(title=f"Evaluation, index {result['index_version']}")
     table.add_column("metric")
-    for system in systems:
-        table.add_column(system, justify="right")
+    for name, system in columns:
+        table.add_column(name if system == "ours" else f"{name} (baseline)", justify="right")
     for key, label in METRICS:
-        table.add_row(label, *[str(result[s][key]) for s in systems])
+        table.add_row(label, *[_cell(key, result["sets"][n][s][key]) for n, s in columns])
     console.print(table)
-    types = Table(title="Answer accuracy by question type")
-    types.add_column("type")
-    types.add_column("n", justify="right")
-    for system in systems:
-        types.add_column(system, justify="right")
-    for name, stats in result["ours"]["by_type"].items():
-        types.add_row(
-            name, str(stats["n"]), *[str(result[s]["by_type"][name]["accuracy"]) for s in systems]
-        )
-    console.print(types)
-    failures = result["ours"]["failures"]
-    console.print(f"{len(failures)} questions with a failure (answer, citation or recall):")
-    for failure in failures:
+    for name, scores in result["sets"].items():
+        groups = scores["ours"]["by_group"]
+        if not any("/" in g for g in groups):
+            continue
+        breakdown = Table(title=f"{name}: by family")
+        for column in ("family", "n", "accuracy", "gold line cited"):
+            breakdown.add_column(column, justify="left" if column == "family" else "right")
+        for group, stats in groups.items():
+            breakdown.add_row(
+                group, str(stats["n"]), str(stats["accuracy"]),
+                _cell("", stats["citation_accuracy"]),
+            )  # fmt: skip
+        console.print(breakdown)
+    for name, scores in result["sets"].items():
+        failures = scores["ours"]["failures"]
         console.print(
-            f"  - {failure['id']} [{failure['type']}] {failure['question'][:90]}", style="dim"
+            f"{name}: {len(failures)} questions with a failure (answer, citation or recall)"
         )
+        for failure in failures[:failures_shown]:
+            console.print(
+                f"  - {failure['id']} [{failure['group']}] {failure['question'][:100]}", style="dim"
+            )
+
+
+def print_report(result: dict, console: Console) -> None:
+    """The single-set report of :func:`run_evaluation`."""
+    sets = {"sets": {result["gold"]: {k: result[k] for k in ("ours", "baseline") if k in result}}}
+    print_sets_report({"index_version": result["index_version"], **sets}, console)

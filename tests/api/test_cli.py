@@ -1,6 +1,7 @@
 """The da06 command line over a real index."""
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -84,3 +85,33 @@ def test_ingest_of_unchanged_corpus_reports_no_embedding(tmp_path, small_corpus)
     assert first.exit_code == 0, first.output
     second = invoke(settings, "ingest", str(small_corpus))
     assert second.exit_code == 0 and "nhúng mới 0" in second.output
+
+
+def test_eval_reports_gold_and_synthetic_sets_side_by_side(corpus_settings, tmp_path) -> None:
+    gold = tmp_path / "mini.jsonl"
+    lines = Path("eval/dev.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    rows = [json.loads(line) for line in lines]
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    report = tmp_path / "report.json"
+    questions = tmp_path / "synthetic.jsonl"
+    result = invoke(
+        corpus_settings, "eval", "--gold", str(gold), "--synthetic", "12", "--seed", "3",
+        "--synthetic-out", str(questions), "--report", str(report),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    body = json.loads(report.read_text(encoding="utf-8"))
+    assert list(body["sets"]) == ["mini", "synthetic-12-s3"]
+    synthetic = body["sets"]["synthetic-12-s3"]["ours"]
+    assert synthetic["n"] == 12 and len(synthetic["answers_sha256"]) == 64
+    assert any(group.startswith("unanswerable/") for group in synthetic["by_group"])
+    assert len(questions.read_text(encoding="utf-8").splitlines()) == 12
+    assert "Abstention precision" in result.output
+
+
+def test_eval_of_missing_or_malformed_gold_file_fails_clearly(corpus_settings, tmp_path) -> None:
+    missing = invoke(corpus_settings, "eval", "--gold", str(tmp_path / "none.jsonl"))
+    assert missing.exit_code != 0 and "not found" in missing.output
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"question": "thiếu id"}\n', encoding="utf-8")
+    malformed = invoke(corpus_settings, "eval", "--gold", str(broken), "--synthetic", "0")
+    assert malformed.exit_code == 2 and "malformed" in malformed.output

@@ -54,3 +54,54 @@ def test_load_gold_reads_the_shipped_dev_file() -> None:
     assert any(not i.answerable for i in items)
     rows = [json.loads(line) for line in Path("eval/dev.jsonl").read_text().splitlines() if line]
     assert len(rows) == len(items)
+
+
+def _answer(text: str, abstained: bool = False) -> Answer:
+    return Answer(answer=text, abstained=abstained, timing_ms={"total": 5})
+
+
+def test_abstention_precision_and_recall_are_reported_separately() -> None:
+    items = [
+        GoldItem("a1", "q1", "owner", [["Sở Y tế"]], "doc.txt", 5, "Sở Y tế"),
+        GoldItem("u1", "q2", "unanswerable", [], None, None, ""),
+        GoldItem("u2", "q3", "unanswerable", [], None, None, ""),
+    ]
+    # Abstains on a1 (wrongly) and u1 (rightly), answers u2 (wrongly).
+    answers = {"q1": _answer("", True), "q2": _answer("", True), "q3": _answer("Sở Y tế")}
+    result = score_system(items, answers.__getitem__, lambda q, k: [])
+    assert result["abstention_precision"] == 0.5
+    assert result["abstention_recall"] == 0.5
+    assert result["false_abstentions"] == 1
+
+
+def test_must_not_contain_fails_an_answer_that_holds_the_wrong_status() -> None:
+    item = GoldItem.from_row(
+        {
+            "id": "s1", "question": "q", "type": "status", "answer": "hoàn thành",
+            "must_contain": [["hoàn thành"]], "must_not_contain": ["chưa hoàn thành"],
+            "source": "doc.txt", "line": 3, "family": "task", "intent": "status",
+        }
+    )  # fmt: skip
+    assert item.group == "task/status"
+    wrong = score_system([item], lambda q: _answer("Chưa hoàn thành [1]."), lambda q, k: [])
+    right = score_system([item], lambda q: _answer("Đã hoàn thành [1]."), lambda q, k: [])
+    assert wrong["answer_accuracy"] == 0.0 and right["answer_accuracy"] == 1.0
+    assert right["by_group"]["task/status"]["accuracy"] == 1.0
+
+
+def test_answers_hash_changes_only_when_an_answer_changes() -> None:
+    items = [GoldItem("a1", "q1", "owner", [["x"]], "doc.txt", 1, "x")]
+    first = score_system(items, lambda q: _answer("x"), lambda q, k: [])
+    again = score_system(items, lambda q: _answer("x"), lambda q, k: [])
+    other = score_system(items, lambda q: _answer("y"), lambda q, k: [])
+    assert first["answers_sha256"] == again["answers_sha256"] != other["answers_sha256"]
+    assert len(first["answers_sha256"]) == 64
+
+
+def test_cites_gold_source_is_counted_apart_from_the_gold_line() -> None:
+    items = [GoldItem("a1", "q1", "owner", [["x"]], "doc.txt", 50, "x")]
+    cite = Citation(id=1, source="doc.txt", title="t", line_start=1, line_end=3, quote="…")
+    answer = Answer(answer="x [1]", abstained=False, citations=[cite], timing_ms={"total": 1})
+    result = score_system(items, lambda q: answer, lambda q, k: [])
+    assert result["source_accuracy"] == 1.0
+    assert result["citation_accuracy"] == 0.0
