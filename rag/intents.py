@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 MAX_GAP = 2
 # "*" in a cue ("da * chua", "giam doc * la ai") lets a whole name stand between its words.
@@ -34,7 +34,7 @@ class Cue:
 @lru_cache(maxsize=1)
 def intent_cues() -> dict[str, list[str]]:
     data = json.loads(resources.files("rag").joinpath("data/intents.json").read_text("utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    return {k: v for k, v in data.items() if not k.startswith("_")}  # "_comment", "_not_cues"
 
 
 @lru_cache(maxsize=1)
@@ -58,14 +58,23 @@ def _as_cue_word(word: str) -> str:
     vocabulary = cue_words()
     if word in vocabulary or len(word) < TYPO_MIN_LENGTH:
         return word
-    close = [
-        w for w in vocabulary if len(w) >= TYPO_MIN_LENGTH and Levenshtein.distance(word, w) == 1
-    ]
+    close = [w for w in vocabulary if len(w) >= TYPO_MIN_LENGTH and OSA.distance(word, w) == 1]
     return close[0] if len(close) == 1 else word
 
 
+@lru_cache(maxsize=1)
+def _not_cues() -> tuple[tuple[str, str], ...]:
+    """Compounds whose words are cue words but mean something else ("hạn chế" is a
+    limitation, not a deadline): joined into one word before matching."""
+    data = json.loads(resources.files("rag").joinpath("data/intents.json").read_text("utf-8"))
+    return tuple((phrase, phrase.replace(" ", "")) for phrase in data.get("_not_cues", []))
+
+
 def question_words(folded_question: str) -> list[str]:
-    return [_as_cue_word(w) for w in _WORD.findall(folded_question)]
+    text = f" {' '.join(_WORD.findall(folded_question))} "
+    for phrase, joined in _not_cues():
+        text = text.replace(f" {phrase} ", f" {joined} ")
+    return [_as_cue_word(w) for w in text.split()]
 
 
 def _matches(cue: tuple[str, ...], words: list[str]) -> bool:

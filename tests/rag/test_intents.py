@@ -1,5 +1,9 @@
 """What a question asks for, however it is phrased: paraphrases, no diacritics, typos."""
 
+import csv
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
 
 from rag.intents import detect_intents
@@ -55,3 +59,28 @@ def test_a_listing_stays_ahead_of_the_owner_cue() -> None:
 
 def test_a_question_with_no_cue_is_general() -> None:
     assert detect_intents(fold("Đề án 06")) == ("general",)
+
+
+PHRASING_FILE = Path(__file__).parent / "data" / "intent_phrasings.tsv"
+# The file's "list" family asks for a unit's or a document's tasks (a registry listing).
+SAME_FAMILY = {"list": {"list", "task_list"}}
+# Share of each family's phrasings whose intent must be recognised.
+MIN_RECALL = {"list": 0.8, "count": 0.85}
+
+
+def _phrasings() -> dict[str, list[str]]:
+    families: dict[str, list[str]] = defaultdict(list)
+    with PHRASING_FILE.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            families[row["intent"]].append(row["phrasing"])
+    return families
+
+
+@pytest.mark.parametrize("family", sorted(_phrasings()))
+def test_intent_recall_over_written_phrasings(family: str) -> None:
+    phrasings = _phrasings()[family]
+    assert len(phrasings) >= 150
+    wanted = SAME_FAMILY.get(family, {family})
+    missed = [q for q in phrasings if not wanted & set(detect_intents(fold(q)))]
+    recall = 1 - len(missed) / len(phrasings)
+    assert recall >= MIN_RECALL.get(family, 0.95), missed[:10]
