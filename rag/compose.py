@@ -213,6 +213,10 @@ def same_task(a: TaskRecord, b: TaskRecord) -> bool:
 
 def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_text: bool) -> str:
     parts = []
+    if not _states_asked_field(task, intents):
+        # Say plainly that the row leaves the asked field empty, then give what it has.
+        asked = next(i for i in intents if i in TASK_INTENTS)
+        parts.append(f"{FIELD_LABELS[asked]}: bảng không ghi")
     for label, value in _task_fields(task, intents):
         parts.append(f"{value} chủ trì" if label == "chủ trì" else f"{label}: {value}")
     head = f"Nhiệm vụ {task.row} “{_short(task.text, 110 if with_text else 70)}”"

@@ -39,7 +39,10 @@ FIELD_FOLLOW_UPS = [
     ("hạn bao giờ?", "thời hạn"),
     ("phối hợp gồm những ai?", "phối hợp"),
     ("ai phoi hop?", "phối hợp"),
-    ("văn bản nào chỉ đạo?", "văn bản chỉ đạo"),
+    ("sản phẩm là gì?", "sản phẩm"),
+    ("xong chưa?", "kết quả"),
+    # The row has no directing document: the card says so first.
+    ("văn bản nào chỉ đạo?", "văn bản chỉ đạo: bảng không ghi"),
 ]
 
 
