@@ -21,6 +21,7 @@ import bm25s
 
 from ingest.chunking import chunk_document
 from ingest.loaders import load_corpus, read_manifest
+from ingest.ocr import OcrOptions, mark_ocr_chunks
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
 from rag.chroma import chroma_client, collection_name, vector_store
@@ -65,6 +66,7 @@ class IngestReport:
     embedded: int = 0
     reused: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -107,7 +109,9 @@ def parse_document(doc: LoadedDocument, entry: dict, settings: Settings) -> Pars
         settings.chunk_max_tokens,
         settings.prose_max_tokens,
     )
-    return ParsedDocument(doc=doc, entry=entry, chunks=chunks, tasks=tasks)
+    return ParsedDocument(
+        doc=doc, entry=entry, chunks=mark_ocr_chunks(chunks, doc.pages), tasks=tasks
+    )
 
 
 def _document_row(parsed: ParsedDocument) -> dict:
@@ -141,7 +145,8 @@ def ingest_corpus(
     started = time.perf_counter()
     corpus_dir = corpus_dir or settings.corpus_dir
     index_dir = settings.index_dir
-    docs, errors = load_corpus(corpus_dir)
+    on_page = (lambda done, total: progress("ocr", done, total)) if progress else None
+    docs, errors = load_corpus(corpus_dir, OcrOptions.from_settings(settings, on_page))
     if not docs:
         raise NothingIngested(
             "Không có tài liệu nào dùng được trong "
@@ -224,6 +229,7 @@ def _build_version(
         embedded=embedded,
         reused=reused,
         errors=errors,
+        warnings=[w for d in docs for w in d.warnings],
     )
 
 
