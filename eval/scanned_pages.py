@@ -79,9 +79,13 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
+A4_300DPI = (2480, 3508)
+
+
 class _Canvas:
-    def __init__(self, height: int) -> None:
-        self.image = Image.new("L", (PAGE_WIDTH, height), 255)
+    def __init__(self, height: int, width: int = PAGE_WIDTH) -> None:
+        self.width = width
+        self.image = Image.new("L", (width, height), 255)
         self.draw = ImageDraw.Draw(self.image)
         self.y = MARGIN
         self.lines: list[str] = []
@@ -92,8 +96,8 @@ class _Canvas:
 
     def paragraph(self, text: str, bold: bool = False, center: bool = False) -> None:
         font = _font(bold)
-        for line in wrap(text, font, PAGE_WIDTH - 2 * MARGIN):
-            x = (PAGE_WIDTH - font.getlength(line)) / 2 if center else MARGIN
+        for line in wrap(text, font, self.width - 2 * MARGIN):
+            x = (self.width - font.getlength(line)) / 2 if center else MARGIN
             self.draw.text((x, self.y), line, font=font, fill=0)
             self.y += int(FONT_PX * LINE_GAP)
             self.lines.append(line)
@@ -101,7 +105,7 @@ class _Canvas:
 
     def motto_block(self) -> None:
         """The two-column header of Vietnamese official letters (issuer left, motto right)."""
-        left_center, right_center = MARGIN + 380, PAGE_WIDTH - MARGIN - 560
+        left_center, right_center = MARGIN + 380, self.width - MARGIN - 560
         top = self.y
         for index, (left, right) in enumerate(zip(MOTTO_LEFT, MOTTO_RIGHT, strict=True)):
             y = top + index * int(FONT_PX * LINE_GAP * 1.2)
@@ -112,7 +116,7 @@ class _Canvas:
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         font = _font(size=FONT_PX - 6)
-        width = PAGE_WIDTH - 2 * MARGIN
+        width = self.width - 2 * MARGIN
         edges = [MARGIN + int(width * sum(TABLE_COLUMNS[:i])) for i in range(len(header) + 1)]
         line_px = int((FONT_PX - 6) * LINE_GAP)
         top = self.y
@@ -134,7 +138,7 @@ class _Canvas:
         self.y += FONT_PX
 
     def finish(self) -> Image.Image:
-        return self.image.crop((0, 0, PAGE_WIDTH, self.y + MARGIN))
+        return self.image.crop((0, 0, self.width, self.y + MARGIN))
 
 
 def degrade(
@@ -167,6 +171,19 @@ def prose_page(angle: float = 1.2) -> ScannedPage:
     for text in NOTICE_PARAGRAPHS:
         canvas.paragraph(text)
     return ScannedPage(degrade(canvas.finish(), angle=angle), tuple(canvas.lines))
+
+
+def full_page(angle: float = 0.7) -> ScannedPage:
+    """A whole A4 page at 300 dpi: the notice, its paragraphs repeated down to the margin."""
+    width, height = A4_300DPI
+    canvas = _Canvas(height, width)
+    canvas.motto_block()
+    canvas.paragraph(NOTICE_TITLE, bold=True, center=True)
+    while canvas.y < height - 2 * MARGIN - 4 * FONT_PX:
+        for text in NOTICE_PARAGRAPHS:
+            canvas.paragraph(text)
+    image = canvas.image  # keep the full sheet, as a scanner does
+    return ScannedPage(degrade(image, angle=angle), tuple(canvas.lines))
 
 
 def picture_page() -> ScannedPage:

@@ -40,6 +40,8 @@ UPRIGHT_CONFIDENCE = 60.0
 # A lone mark (no letter or digit) read with less confidence is a speck or a rule's end;
 # between the two columns of a letter's header it would glue them into one line.
 MIN_MARK_CONFIDENCE = 50.0
+# Underscores and bars are left by ruling lines and signature lines, never by the text.
+RULE_RESIDUE = frozenset("_|")
 MIN_UPRIGHT_WORDS = 5
 
 
@@ -97,6 +99,8 @@ def _read(
 
 
 def _is_speck(word: Word) -> bool:
+    if set(word.text) <= RULE_RESIDUE:
+        return True
     return word.confidence < MIN_MARK_CONFIDENCE and not any(c.isalnum() for c in word.text)
 
 

@@ -29,6 +29,8 @@ from eval.scanned_pages import (
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.ocr import OcrOptions, mark_ocr_chunks, ocr_image
 from ingest.scan_tables import find_grid
+from ingest.structure import parse_blocks
+from ingest.tasks import extract_tasks
 from ingest.tesseract import parse_tsv
 from rag.errors import CorruptDocument, EmptyDocument, OcrTimeout, TooManyPages
 from rag.schemas import Chunk, Page
@@ -81,6 +83,22 @@ def test_scanned_table_gives_task_rows(table_doc) -> None:
     assert row_accuracy(table_cells(lines), TASK_ROWS) >= 0.9
     assert table_doc.pages[0].ocr_confidence is not None
     assert table_doc.warnings == ()
+
+
+def test_scanned_table_feeds_the_task_registry(table_doc) -> None:
+    tasks = extract_tasks(table_doc, parse_blocks(table_doc), "Phụ lục quét")
+    read = {t.row: (t.text, t.deadline.text) for t in tasks}
+    source = {row[0]: (row[1], row[3]) for row in TASK_ROWS}
+    matching = [
+        number
+        for number, (text, deadline) in source.items()
+        if number in read
+        and character_accuracy(read[number][0], text) >= 0.9
+        and character_accuracy(read[number][1], deadline) >= 0.9
+    ]
+    assert len(matching) / len(source) >= 0.9
+    leads = {t.row: t.lead_units for t in tasks}
+    assert leads.get("1") == ["Sở Tư pháp"]
 
 
 def test_table_whose_cells_cannot_be_separated_stays_prose() -> None:
