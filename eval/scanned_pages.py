@@ -186,6 +186,21 @@ def full_page(angle: float = 0.7) -> ScannedPage:
     return ScannedPage(degrade(image, angle=angle), tuple(canvas.lines))
 
 
+def uncut_table_page() -> ScannedPage:
+    """Ruled rows whose one column rule runs through the words (a box around running text,
+    a rule drawn over a merged cell): there are no cells to take apart."""
+    canvas = _Canvas(1100)
+    top = canvas.y
+    for text in NOTICE_PARAGRAPHS[1:]:
+        canvas.draw.line([(MARGIN, canvas.y), (canvas.width - MARGIN, canvas.y)], fill=0, width=3)
+        canvas.y += 12
+        canvas.paragraph(text)
+    canvas.draw.line([(MARGIN, canvas.y), (canvas.width - MARGIN, canvas.y)], fill=0, width=3)
+    middle = canvas.width // 2
+    canvas.draw.line([(middle, top), (middle, canvas.y)], fill=0, width=3)
+    return ScannedPage(degrade(canvas.finish(), angle=0.5), tuple(canvas.lines))
+
+
 def picture_page() -> ScannedPage:
     """A page with drawing but no writing (a stamp-less signature page, a photo)."""
     image = Image.new("L", (1200, 900), 255)

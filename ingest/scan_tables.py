@@ -25,11 +25,14 @@ RULE_INK_TOLERANCE = 0.9
 MIN_SEPARATOR_FRACTION = 0.5
 # Within one row band, a separator is present where this share of its segment is ink.
 SEGMENT_INK_FRACTION = 0.6
-# Words cut by a separator mean the grid does not match the text: keep the page as prose.
-MAX_STRADDLING_WORDS = 0.15
 MIN_RULES = 3
 # Blur spreads a printed line over a few pixels each side of its detected rows.
 ERASE_HALO_PX = 3
+# Cells keep their text a margin away from the rules (Word's default is ~2 mm); a word
+# closer than this to a separator, or across it, is running text the rule was drawn over.
+TOUCH_PX = ERASE_HALO_PX + 4
+# When more text lines than this share touch a separator, the grid does not hold cells.
+MAX_CROSSING_LINES = 0.3
 OUTER_MARGIN_PX = 8
 MIN_COLUMNS = 2
 
@@ -162,12 +165,22 @@ def _row_cells(
     return [" ".join(parts) for parts in cells]
 
 
-def _straddling_share(words: Sequence[Word], grid: Grid) -> float:
-    inside = [w for w in words if grid.top <= w.center[1] <= grid.bottom]
-    if not inside:
+def _touches(word: Word, x: int) -> bool:
+    return word.left - TOUCH_PX <= x <= word.right + TOUCH_PX
+
+
+def crossing_share(words: Sequence[Word], grid: Grid) -> float:
+    """Share of the table's text lines that run into or across a column separator."""
+    lines: dict[tuple[int, int, int], bool] = {}
+    for word in words:
+        if not grid.top <= word.center[1] <= grid.bottom:
+            continue
+        key = (word.block, word.paragraph, word.line)
+        crossing = any(_touches(word, x) for x in grid.separators)
+        lines[key] = lines.get(key, False) or crossing
+    if not lines:
         return 1.0
-    cut = sum(1 for w in inside if any(w.left + 3 < x < w.right - 3 for x in grid.separators))
-    return cut / len(inside)
+    return sum(lines.values()) / len(lines)
 
 
 def table_page_lines(mask: np.ndarray, words: Sequence[Word], page_label: str) -> TableLines:
@@ -179,10 +192,7 @@ def table_page_lines(mask: np.ndarray, words: Sequence[Word], page_label: str) -
     grid = find_grid(mask)
     if grid is None:
         return TableLines(tuple(text_lines(words)))
-    if (
-        len(grid.separators) + 1 < MIN_COLUMNS
-        or _straddling_share(words, grid) > MAX_STRADDLING_WORDS
-    ):
+    if len(grid.separators) + 1 < MIN_COLUMNS or crossing_share(words, grid) > MAX_CROSSING_LINES:
         return TableLines(
             tuple(text_lines(words)),
             warning=(

@@ -25,6 +25,7 @@ from eval.scanned_pages import (
     png_bytes,
     prose_page,
     table_page,
+    uncut_table_page,
 )
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.ocr import OcrOptions, mark_ocr_chunks, ocr_image
@@ -117,6 +118,15 @@ def test_table_whose_cells_cannot_be_separated_stays_prose() -> None:
     result = table_page_lines(mask, words, "scan.pdf, trang 2")
     assert result.warning and "trang 2" in result.warning
     assert all("\t" not in line for line in result.lines)
+
+
+def test_ruled_page_without_cells_is_prose_with_an_ingest_warning(tmp_path: Path) -> None:
+    page = uncut_table_page()
+    path = _write(tmp_path, "khung.png", png_bytes(page.image))
+    document = load_document(path, tmp_path)
+    assert document.warnings and "khung.png, trang 1" in document.warnings[0]
+    assert all("\t" not in line for line in document.pages[0].lines)
+    assert character_accuracy(" ".join(document.pages[0].lines), page.text) >= 0.95
 
 
 def test_find_grid_on_a_drawn_grid() -> None:
