@@ -14,6 +14,7 @@ import io
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from ingest.ocr_cache import OcrCache, page_key
 from ingest.scan_image import deskew, despeckle, has_ink, ink_mask, to_grayscale
 from ingest.scan_tables import erase_rules, table_page_lines
 from ingest.tesseract import Word, detect_rotation, read_words
-from rag.errors import CorruptDocument, EmptyDocument, TooManyPages
+from rag.errors import CorruptDocument, EmptyDocument, OcrTimeout, TooManyPages
 from rag.ocr_text import correct_ocr_text
 from rag.schemas import Chunk, Page
 from rag.settings import Settings
@@ -94,7 +95,7 @@ def _read(
     """The page's ink mask and its words, read with any ruling lines erased."""
     mask = ink_mask(gray)
     clean = erase_rules(gray, mask)
-    words = read_words(clean, options.language, _remaining(deadline), label)
+    words = read_words(clean, options.language, _remaining(deadline, label), label)
     return mask, [w for w in words if not _is_speck(w)]
 
 
@@ -110,7 +111,7 @@ def _upright_words(
     mask, words = _read(gray, options, label, deadline)
     if len(words) >= MIN_UPRIGHT_WORDS and mean_confidence(words) * 100 >= UPRIGHT_CONFIDENCE:
         return mask, words, 0
-    rotation = detect_rotation(gray, _remaining(deadline), label)
+    rotation = detect_rotation(gray, _remaining(deadline, label), label)
     if rotation == 0:
         return mask, words, 0
     # OSD answers clockwise degrees; Pillow turns counter-clockwise.
@@ -119,9 +120,15 @@ def _upright_words(
     return mask, words, rotation
 
 
-def _remaining(deadline: float) -> float:
-    # Never zero: subprocess treats a timeout of 0 as "expired already" with no clear message.
-    return max(0.5, deadline - time.monotonic())
+def _remaining(deadline: float, label: str) -> float:
+    """Seconds left of the page's time limit, shared by all Tesseract runs on the page."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise OcrTimeout(
+            f"OCR {label} vượt giới hạn thời gian mỗi trang / OCR of {label} exceeded the"
+            " time limit per page"
+        )
+    return left
 
 
 def ocr_image(image: Image.Image, options: OcrOptions, label: str) -> OcrPage:
@@ -205,15 +212,8 @@ def load_image(data: bytes, source: str, ocr: OcrOptions | None = None) -> tuple
     frames = list(_image_frames(data, source, options.max_pages))
     pages = []
     for number, frame in enumerate(frames, start=1):
-        label = f"{source}, trang {number}"
-        pages.append(
-            _cached_page(
-                data,
-                number,
-                options,
-                lambda f=frame, n=number, s=label: _ocr_page(f, n, options, s),
-            )
-        )
+        read = partial(_ocr_page, frame, number, options, f"{source}, trang {number}")
+        pages.append(_cached_page(data, number, options, read))
         if options.on_page:
             options.on_page(number, len(frames))
     _require_text(pages, source)
@@ -234,6 +234,13 @@ def _render(document: pdfium.PdfDocument, index: int, dpi: int, source: str) -> 
         ) from exc
 
 
+def _read_pdf_page(
+    document: pdfium.PdfDocument, index: int, options: OcrOptions, source: str
+) -> Page:
+    image = _render(document, index, options.dpi, source)
+    return _ocr_page(image, index + 1, options, f"{source}, trang {index + 1}")
+
+
 def ocr_pages_without_text(
     data: bytes, source: str, pages: tuple[Page, ...], ocr: OcrOptions | None = None
 ) -> tuple[Page, ...]:
@@ -252,14 +259,8 @@ def ocr_pages_without_text(
     try:
         for done, index in enumerate(scanned, start=1):
             page = pages[index]
-            label = f"{source}, trang {index + 1}"
             read = _cached_page(
-                data,
-                index,
-                options,
-                lambda i=index, s=label: _ocr_page(
-                    _render(document, i, options.dpi, source), i + 1, options, s
-                ),
+                data, index, options, partial(_read_pdf_page, document, index, options, source)
             )
             if _letters(read) > _letters(page):
                 result[index] = replace(read, number=page.number)

@@ -32,7 +32,7 @@ from ingest.ocr import OcrOptions, mark_ocr_chunks, ocr_image
 from ingest.scan_tables import find_grid
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
-from ingest.tesseract import parse_tsv
+from ingest.tesseract import parse_tsv, read_words
 from rag.errors import CorruptDocument, EmptyDocument, OcrTimeout, TooManyPages
 from rag.schemas import Chunk, Page
 from tests.conftest import make_settings
@@ -242,6 +242,13 @@ def test_page_time_limit(tmp_path: Path) -> None:
     path = _write(tmp_path, "cham.png", png_bytes(prose_page().image))
     with pytest.raises(OcrTimeout, match="cham.png"):
         load_document(path, tmp_path, OcrOptions(page_timeout_s=0.01))
+
+
+def test_tesseract_run_over_its_time_is_stopped(prose_read) -> None:
+    page, _ = prose_read
+    # Loading the Vietnamese model alone takes longer than this.
+    with pytest.raises(OcrTimeout, match="trang 9"):
+        read_words(page.image, "vie", 0.05, "quet.pdf, trang 9")
 
 
 def test_bad_scan_leaves_the_index_as_it_was(tmp_path: Path) -> None:
