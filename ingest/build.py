@@ -22,6 +22,7 @@ import bm25s
 from ingest.chunking import chunk_document
 from ingest.loaders import load_corpus, read_manifest
 from ingest.ocr import OcrOptions, mark_ocr_chunks
+from ingest.ocr_cache import OCR_PIPELINE_VERSION
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
 from rag.chroma import chroma_client, collection_name, vector_store
@@ -81,6 +82,9 @@ def corpus_fingerprint(docs: list[LoadedDocument], manifest: dict, settings: Set
     digest.update(
         f"{settings.embedding_model}\0{PIPELINE_VERSION}\0{settings.chunk_max_tokens}\0{settings.prose_max_tokens}\0{settings.dense_max_tokens}".encode()
     )
+    if any(page.ocr_confidence is not None for doc in docs for page in doc.pages):
+        # Same scan bytes, better OCR: the index must be rebuilt too.
+        digest.update(f"ocr{OCR_PIPELINE_VERSION}".encode())
     return digest.hexdigest()
 
 

@@ -18,6 +18,7 @@ from eval.ocr_accuracy import character_accuracy, row_accuracy, table_cells
 from eval.scanned_pages import (
     MOTTO_LEFT,
     MOTTO_RIGHT,
+    REGULAR,
     TASK_ROWS,
     image_pdf,
     notice_page,
@@ -184,6 +185,28 @@ def test_image_only_pdf_is_answerable_with_ocr_citation(tmp_path: Path) -> None:
     cited = answer.citations[0]
     assert (cited.source, cited.page, cited.ocr) == ("thong-bao-quet.pdf", 1, True)
     assert cited.ocr_confidence is not None and 0.8 <= cited.ocr_confidence <= 1.0
+
+
+def test_scanned_page_inside_a_text_pdf_is_read_alone(tmp_path: Path) -> None:
+    # The common case: a typed plan whose last, signed page was scanned.
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=REGULAR)
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Kế hoạch triển khai Đề án 06 năm 2024 của Sở Tư pháp.")
+    pdf.add_page()
+    scan = prose_page().image
+    pdf.image(scan, x=10, y=10, w=190)
+    calls: list[tuple[int, int]] = []
+    path = _write(tmp_path, "ke-hoach-ky.pdf", bytes(pdf.output()))
+    document = load_document(path, tmp_path, OcrOptions(on_page=lambda d, t: calls.append((d, t))))
+    typed, scanned = document.pages
+    assert typed.ocr_confidence is None and "Sở Tư pháp" in " ".join(typed.lines)
+    assert (scanned.number, calls) == (2, [(1, 1)])
+    assert scanned.ocr_confidence is not None
+    assert any("146 điểm tiếp nhận" in line for line in scanned.lines)
 
 
 def test_progress_is_reported_per_page(tmp_path: Path) -> None:
