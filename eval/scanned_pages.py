@@ -48,6 +48,7 @@ TASK_ROWS = (
     ("5", "Triển khai thanh toán không dùng tiền mặt", "Sở Y tế", "Năm 2024"),
 )
 TABLE_COLUMNS = (0.08, 0.42, 0.30, 0.20)
+GROUP_ROW = ("B. Nhiệm vụ về chuyển đổi số",)
 
 
 @dataclass(frozen=True)
@@ -119,22 +120,24 @@ class _Canvas:
         width = self.width - 2 * MARGIN
         edges = [MARGIN + int(width * sum(TABLE_COLUMNS[:i])) for i in range(len(header) + 1)]
         line_px = int((FONT_PX - 6) * LINE_GAP)
-        top = self.y
         for cells in [header, *rows]:
+            # A one-cell row is a group title merged across the whole table.
+            row_edges = edges if len(cells) > 1 else [edges[0], edges[-1]]
             wrapped = [
-                wrap(cell, font, edges[i + 1] - edges[i] - 24) for i, cell in enumerate(cells)
+                wrap(cell, font, row_edges[i + 1] - row_edges[i] - 24)
+                for i, cell in enumerate(cells)
             ]
             height = max(len(w) for w in wrapped) * line_px + 24
             for i, cell_lines in enumerate(wrapped):
                 for n, text in enumerate(cell_lines):
                     self.draw.text(
-                        (edges[i] + 12, self.y + 12 + n * line_px), text, font=font, fill=0
+                        (row_edges[i] + 12, self.y + 12 + n * line_px), text, font=font, fill=0
                     )
             self.draw.line([(edges[0], self.y), (edges[-1], self.y)], fill=0, width=3)
+            for x in row_edges:
+                self.draw.line([(x, self.y), (x, self.y + height)], fill=0, width=3)
             self.y += height
         self.draw.line([(edges[0], self.y), (edges[-1], self.y)], fill=0, width=3)
-        for x in edges:
-            self.draw.line([(x, top), (x, self.y)], fill=0, width=3)
         self.y += FONT_PX
 
     def finish(self) -> Image.Image:
@@ -215,7 +218,8 @@ def table_page(angle: float = -0.8) -> ScannedPage:
     """An appendix page: a heading and a ruled task table."""
     canvas = _Canvas(1500)
     canvas.paragraph("PHỤ LỤC NHIỆM VỤ TRIỂN KHAI NĂM 2024", bold=True, center=True)
-    canvas.table(TASK_HEADER, TASK_ROWS)
+    # A merged group row between the task rows, as the results appendices have.
+    canvas.table(TASK_HEADER, [*TASK_ROWS[:3], GROUP_ROW, *TASK_ROWS[3:]])
     return ScannedPage(degrade(canvas.finish(), angle=angle), tuple(canvas.lines), TASK_ROWS)
 
 

@@ -16,6 +16,7 @@ from pypdf import PdfWriter
 
 from eval.ocr_accuracy import character_accuracy, row_accuracy, table_cells
 from eval.scanned_pages import (
+    GROUP_ROW,
     MOTTO_LEFT,
     MOTTO_RIGHT,
     REGULAR,
@@ -101,6 +102,10 @@ def test_scanned_table_feeds_the_task_registry(table_doc) -> None:
     assert len(matching) / len(source) >= 0.9
     leads = {t.row: t.lead_units for t in tasks}
     assert leads.get("1") == ["Sở Tư pháp"]
+    # The merged group row is a heading over the rows after it, not a task.
+    sections = {t.row: t.section for t in tasks}
+    assert character_accuracy(sections.get("4", ""), GROUP_ROW[0]) >= 0.9
+    assert character_accuracy(sections.get("3", ""), GROUP_ROW[0]) < 0.5
 
 
 def test_table_whose_cells_cannot_be_separated_stays_prose() -> None:
