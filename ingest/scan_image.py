@@ -22,6 +22,11 @@ MIN_CORRECTION_DEG = 0.15
 def to_grayscale(image: Image.Image) -> Image.Image:
     """8-bit grayscale with transparency flattened onto white (PNG scans often carry alpha)."""
     image = ImageOps.exif_transpose(image)
+    if image.mode.startswith("I") or image.mode == "F":
+        # 16-bit scans: Pillow's convert("L") clips every value above 255 to white.
+        pixels = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I;16") else max(float(pixels.max()), 1.0)
+        return Image.fromarray(np.clip(pixels / top * 255, 0, 255).astype(np.uint8), mode="L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from pypdf import PdfWriter
 
 from eval.ocr_accuracy import character_accuracy, row_accuracy, table_cells
@@ -31,6 +32,7 @@ from eval.scanned_pages import (
 )
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.ocr import OcrOptions, mark_ocr_chunks, ocr_image
+from ingest.scan_image import to_grayscale
 from ingest.scan_tables import find_grid
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
@@ -329,6 +331,13 @@ def test_chunks_of_ocr_pages_carry_their_confidence() -> None:
     pages = [Page(("a",), 1), Page(("b",), 2, ocr_confidence=0.91)]
     marked = mark_ocr_chunks([chunk(1), chunk(2)], pages)
     assert [c.ocr_confidence for c in marked] == [None, 0.91]
+
+
+def test_sixteen_bit_scans_keep_their_contrast() -> None:
+    # Scanners write 16-bit grayscale PNG/TIFF; a plain 8-bit conversion turns them white.
+    deep = Image.fromarray(np.array([[0, 1000], [30000, 65535]], dtype=np.uint16))
+    gray = np.asarray(to_grayscale(deep))
+    assert gray.tolist() == [[0, 3], [116, 255]]
 
 
 def test_tesseract_tsv_parsing() -> None:
