@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     prose_max_tokens: int = 200
     dense_max_tokens: int = 128
     retrieve_k: int = 8
+    fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
 
     # Scanned pages (ingest/ocr.py): Tesseract model, raster resolution and limits.
     ocr_language: str = "vie"
@@ -59,7 +60,6 @@ class Settings(BaseSettings):
     ocr_max_pages: int = Field(default=200, ge=1)
     # OCR'd pages kept by content hash: a re-ingest does not read a scan again.
     ocr_cache: Path | None = None
-    fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
 
     @property
     def embedding_cache_path(self) -> Path:

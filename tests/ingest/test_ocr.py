@@ -37,7 +37,7 @@ from ingest.scan_tables import find_grid
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
 from ingest.tesseract import parse_tsv, read_words
-from rag.errors import CorruptDocument, EmptyDocument, OcrTimeout, TooManyPages
+from rag.errors import CorruptDocument, EmptyDocument, OcrFailed, OcrTimeout, TooManyPages
 from rag.schemas import Chunk, Page
 from tests.conftest import make_settings
 
@@ -331,6 +331,21 @@ def test_chunks_of_ocr_pages_carry_their_confidence() -> None:
     pages = [Page(("a",), 1), Page(("b",), 2, ocr_confidence=0.91)]
     marked = mark_ocr_chunks([chunk(1), chunk(2)], pages)
     assert [c.ocr_confidence for c in marked] == [None, 0.91]
+
+
+def test_a_scan_is_read_once_then_served_from_the_ocr_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    image = prose_page().image.crop((0, 0, 2100, 420))
+    path = _write(tmp_path, "quet.png", png_bytes(image))
+    options = OcrOptions(cache_dir=tmp_path / "ocr-cache")
+    first = load_document(path, tmp_path, options)
+    # Without Tesseract on PATH only the cache can answer.
+    monkeypatch.setenv("PATH", str(tmp_path / "no-binaries"))
+    again = load_document(path, tmp_path, options)
+    assert again.pages == first.pages
+    with pytest.raises(OcrFailed, match="make tesseract"):
+        load_document(path, tmp_path, OcrOptions(cache_dir=tmp_path / "other-cache"))
 
 
 def test_sixteen_bit_scans_keep_their_contrast() -> None:
