@@ -128,7 +128,10 @@ def _document_row(parsed: ParsedDocument) -> dict:
         "number": entry.get("number"),
         "date": entry.get("date"),
         "content_hash": parsed.doc.content_hash,
-        "pages": [{"number": p.number, "lines": list(p.lines)} for p in parsed.doc.pages],
+        "pages": [
+            {"number": p.number, "lines": list(p.lines), "ocr_confidence": p.ocr_confidence}
+            for p in parsed.doc.pages
+        ],
         "chunk_count": len(parsed.chunks),
         "aliases": list(entry.get("aliases") or []),
         "short_title": entry.get("short_title"),

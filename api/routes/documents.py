@@ -69,10 +69,16 @@ def safe_filename(name: str | None) -> str:
 
 def _document_lines(document: StoredDocument) -> list[dict]:
     return [
-        {"page": page["number"], "n": number, "text": text}
+        {"page": page["number"], "n": number, "text": text, **_ocr_mark(page)}
         for page in document.pages
         for number, text in enumerate(page["lines"], start=1)
     ]
+
+
+def _ocr_mark(page: dict) -> dict:
+    """Lines of a scanned page carry its OCR confidence, so the viewer can say so."""
+    confidence = page.get("ocr_confidence")
+    return {} if confidence is None else {"ocr_confidence": confidence}
 
 
 @router.get("/documents", dependencies=[Depends(require_read)])

@@ -64,6 +64,13 @@ def test_scanned_image_upload_is_answerable_with_ocr_citation(admin_client) -> N
     cited = answer["citations"][0]
     assert (cited["source"], cited["page"], cited["ocr"]) == ("thong-bao-quet.jpg", 1, True)
     assert 0.8 <= cited["ocr_confidence"] <= 1.0
+    # The passage viewer learns which lines came from OCR.
+    viewed = admin_client.get("/v1/documents/thong-bao-quet.jpg", params={"page": 1}).json()
+    assert viewed["lines"] and all(
+        line["ocr_confidence"] == cited["ocr_confidence"] for line in viewed["lines"]
+    )
+    typed = admin_client.get("/v1/documents/bao-cao-so-ket-6-thang-2023-tphcm.txt").json()
+    assert "ocr_confidence" not in typed["lines"][0]
 
 
 BAD_SCANS = [
