@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install ingest run serve test lint format browser bench eval clean
+.PHONY: install ingest run serve test lint format browser tesseract bench eval clean
 
 $(PY):
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,18 +23,23 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-ingest: install
+ingest: install tesseract
 	$(VENV)/bin/da06 ingest corpus
 
 run: ingest
 	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
 
-serve: install
+serve: install tesseract
 	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
 
 # Headless Chromium for the browser tests (Debian package; the test tool never downloads a browser).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# Tesseract with its Vietnamese model reads scanned pages (Debian packages, installed when missing).
+tesseract:
+	@(command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie) \
+		|| (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -44,7 +49,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install browser lint
+test: install browser tesseract lint
 	$(VENV)/bin/pytest
 
 # dev, dev-b and a fixed-seed sample of 1,000 synthetic questions, side by side.

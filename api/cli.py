@@ -56,7 +56,11 @@ def ingest(
 
         def progress(step: str, done: int, total: int) -> None:
             if step not in tasks:
-                label = {"parse": "Phân tích tài liệu", "embed": "Nhúng véc-tơ"}.get(step, step)
+                label = {
+                    "ocr": "OCR bản quét",
+                    "parse": "Phân tích tài liệu",
+                    "embed": "Nhúng véc-tơ",
+                }.get(step, step)
                 tasks[step] = bar.add_task(label, total=total)
             bar.update(tasks[step], completed=done, total=total)
 
@@ -66,6 +70,8 @@ def ingest(
             fail(str(exc))
     for message in report.errors:
         errors.print(f"[yellow]Bỏ qua / skipped:[/] {message}")
+    for message in report.warnings:
+        errors.print(f"[yellow]Lưu ý / note:[/] {message}")
     state = "không đổi, giữ nguyên / unchanged" if report.skipped else "đã dựng / built"
     console.print(
         f"Chỉ mục {report.version} ({state}): {len(report.documents)} tài liệu, "

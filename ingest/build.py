@@ -21,6 +21,8 @@ import bm25s
 
 from ingest.chunking import chunk_document
 from ingest.loaders import load_corpus, read_manifest
+from ingest.ocr import OcrOptions, mark_ocr_chunks
+from ingest.ocr_cache import OCR_PIPELINE_VERSION
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
 from rag.chroma import chroma_client, collection_name, vector_store
@@ -65,6 +67,7 @@ class IngestReport:
     embedded: int = 0
     reused: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -79,6 +82,9 @@ def corpus_fingerprint(docs: list[LoadedDocument], manifest: dict, settings: Set
     digest.update(
         f"{settings.embedding_model}\0{PIPELINE_VERSION}\0{settings.chunk_max_tokens}\0{settings.prose_max_tokens}\0{settings.dense_max_tokens}".encode()
     )
+    if any(page.ocr_confidence is not None for doc in docs for page in doc.pages):
+        # Same scan bytes, better OCR: the index must be rebuilt too.
+        digest.update(f"ocr{OCR_PIPELINE_VERSION}".encode())
     return digest.hexdigest()
 
 
@@ -107,7 +113,9 @@ def parse_document(doc: LoadedDocument, entry: dict, settings: Settings) -> Pars
         settings.chunk_max_tokens,
         settings.prose_max_tokens,
     )
-    return ParsedDocument(doc=doc, entry=entry, chunks=chunks, tasks=tasks)
+    return ParsedDocument(
+        doc=doc, entry=entry, chunks=mark_ocr_chunks(chunks, doc.pages), tasks=tasks
+    )
 
 
 def _document_row(parsed: ParsedDocument) -> dict:
@@ -120,7 +128,10 @@ def _document_row(parsed: ParsedDocument) -> dict:
         "number": entry.get("number"),
         "date": entry.get("date"),
         "content_hash": parsed.doc.content_hash,
-        "pages": [{"number": p.number, "lines": list(p.lines)} for p in parsed.doc.pages],
+        "pages": [
+            {"number": p.number, "lines": list(p.lines), "ocr_confidence": p.ocr_confidence}
+            for p in parsed.doc.pages
+        ],
         "chunk_count": len(parsed.chunks),
         "aliases": list(entry.get("aliases") or []),
         "short_title": entry.get("short_title"),
@@ -141,7 +152,8 @@ def ingest_corpus(
     started = time.perf_counter()
     corpus_dir = corpus_dir or settings.corpus_dir
     index_dir = settings.index_dir
-    docs, errors = load_corpus(corpus_dir)
+    on_page = (lambda done, total: progress("ocr", done, total)) if progress else None
+    docs, errors = load_corpus(corpus_dir, OcrOptions.from_settings(settings, on_page))
     if not docs:
         raise NothingIngested(
             "Không có tài liệu nào dùng được trong "
@@ -224,6 +236,7 @@ def _build_version(
         embedded=embedded,
         reused=reused,
         errors=errors,
+        warnings=[w for d in docs for w in d.warnings],
     )
 
 

@@ -18,6 +18,7 @@ from docx.table import Table
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
+from ingest.ocr import IMAGE_SUFFIXES, OcrOptions, load_image, ocr_pages_without_text, page_warnings
 from rag.errors import CorruptDocument, Da06Error, EmptyDocument, EncodingError, UnsupportedFileType
 from rag.schemas import LoadedDocument, Page
 
@@ -91,7 +92,7 @@ def _open_pdf(data: bytes, source: str) -> PdfReader:
     return reader
 
 
-def load_pdf(data: bytes, source: str) -> tuple[Page, ...]:
+def load_pdf(data: bytes, source: str, ocr: OcrOptions | None = None) -> tuple[Page, ...]:
     reader = _open_pdf(data, source)
     try:
         pages = tuple(
@@ -104,10 +105,12 @@ def load_pdf(data: bytes, source: str) -> tuple[Page, ...]:
         raise CorruptDocument(
             f"Tệp PDF {source} bị hỏng, không đọc được / PDF {source} is damaged: {exc}"
         ) from exc
+    # Scanned pages carry no text layer: they are read by OCR.
+    pages = ocr_pages_without_text(data, source, pages, ocr)
     if not any(line.strip() for page in pages for line in page.lines):
         raise EmptyDocument(
-            f"PDF {source} không có chữ trích xuất được (có thể là bản quét, cần OCR)"
-            f" / PDF {source} has no extractable text (scanned? run OCR first)"
+            f"PDF {source} không có chữ đọc được, kể cả bằng OCR"
+            f" / PDF {source} has no readable text, not even by OCR"
         )
     return pages
 
@@ -154,7 +157,10 @@ LOADERS: dict[str, Loader] = {
     ".txt": load_txt,
     ".pdf": load_pdf,
     ".docx": load_docx,
+    **dict.fromkeys(IMAGE_SUFFIXES, load_image),
 }
+# Loaders that may run OCR take its options (limits, progress callback) as a third argument.
+READS_SCANS = frozenset({load_pdf, load_image})
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(LOADERS))
 
 
@@ -177,17 +183,19 @@ def _loader_for(source: str) -> Loader:
     return loader
 
 
-def load_document(path: Path, corpus_dir: Path) -> LoadedDocument:
+def load_document(path: Path, corpus_dir: Path, ocr: OcrOptions | None = None) -> LoadedDocument:
     """Load one file; raises a :mod:`rag.errors` exception naming the file on any failure."""
     source = _source_name(path, corpus_dir)
     loader = _loader_for(source)
     data = path.read_bytes()
     if not data.strip():
         raise EmptyDocument(f"Tệp {source} rỗng / file {source} is empty")
+    pages = loader(data, source, ocr) if loader in READS_SCANS else loader(data, source)
     return LoadedDocument(
         source=source,
-        pages=loader(data, source),
+        pages=pages,
         content_hash=hashlib.sha256(data).hexdigest(),
+        warnings=page_warnings(pages),
     )
 
 
@@ -203,13 +211,15 @@ def _corpus_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[LoadedDocument], list[str]]:
+def load_corpus(
+    corpus_dir: Path, ocr: OcrOptions | None = None
+) -> tuple[list[LoadedDocument], list[str]]:
     """Load every file under ``corpus_dir``; one bad file becomes a message, not a failed ingest."""
     documents: list[LoadedDocument] = []
     errors: list[str] = []
     for path in _corpus_files(corpus_dir):
         try:
-            documents.append(load_document(path, corpus_dir))
+            documents.append(load_document(path, corpus_dir, ocr))
         except Da06Error as exc:
             errors.append(str(exc))
         except OSError as exc:

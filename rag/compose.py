@@ -127,6 +127,8 @@ class CitationList:
             line_start=start,
             line_end=end,
             quote=quote or self.original_text(chunk.source, chunk.page, start, end),
+            ocr=chunk.ocr_confidence is not None,
+            ocr_confidence=chunk.ocr_confidence,
         )
         self.items.append(citation)
         return citation.id

@@ -41,3 +41,19 @@ class NothingIngested(Da06Error):
 
 class InvalidQuestion(Da06Error):
     http_status = 422
+
+
+class OcrFailed(Da06Error):
+    """A scanned page could not be read (Tesseract missing or failing)."""
+
+    http_status = 422
+
+
+class OcrTimeout(OcrFailed):
+    """One scanned page took longer than ``DA06_OCR_PAGE_TIMEOUT_S``."""
+
+
+class TooManyPages(Da06Error):
+    """A scan has more pages than ``DA06_OCR_MAX_PAGES``: refused before any OCR runs."""
+
+    http_status = 413

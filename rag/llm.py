@@ -158,6 +158,8 @@ def gather_passages(
             line_start=chunk.line_start,
             line_end=chunk.line_end,
             quote=quotes.original_text(chunk.source, chunk.page, chunk.line_start, chunk.line_end),
+            ocr=chunk.ocr_confidence is not None,
+            ocr_confidence=chunk.ocr_confidence,
         )
         passages.append(Passage(citation, chunk.text))
     return passages

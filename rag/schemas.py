@@ -14,6 +14,9 @@ class Page:
 
     lines: tuple[str, ...]
     number: int | None = None
+    # Set when the text was read by OCR: mean word confidence (0-1) of the page.
+    ocr_confidence: float | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ class Chunk:
     page: int | None = None
     row: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        """Set on chunks of OCR'd pages (see ``ingest.ocr.mark_ocr_chunks``)."""
+        return self.extra.get("ocr_confidence")
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata for Chroma (no None values allowed there)."""
@@ -137,6 +145,9 @@ class Citation(BaseModel):
     line_start: int
     line_end: int
     quote: str
+    # The cited text was read by OCR from a scan (it may hold misread characters).
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 class Answer(BaseModel):

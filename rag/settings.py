@@ -53,9 +53,21 @@ class Settings(BaseSettings):
     retrieve_k: int = 8
     fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
 
+    # Scanned pages (ingest/ocr.py): Tesseract model, raster resolution and limits.
+    ocr_language: str = "vie"
+    ocr_dpi: int = Field(default=300, ge=100, le=600)
+    ocr_page_timeout_s: float = Field(default=60.0, gt=0)
+    ocr_max_pages: int = Field(default=200, ge=1)
+    # OCR'd pages kept by content hash: a re-ingest does not read a scan again.
+    ocr_cache: Path | None = None
+
     @property
     def embedding_cache_path(self) -> Path:
         return self.embedding_cache or (self.index_dir / "embedding-cache.sqlite")
+
+    @property
+    def ocr_cache_path(self) -> Path:
+        return self.ocr_cache or (self.index_dir / "ocr-cache")
 
     @property
     def conversations_path(self) -> Path:

@@ -22,6 +22,7 @@ from api.security import PayloadTooLarge, require_admin, require_read, too_large
 from api.state import ServingState
 from ingest.build import ingest_corpus
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+from ingest.ocr import OcrOptions
 from rag.assistant import Assistant
 from rag.errors import (
     Da06Error,
@@ -68,10 +69,16 @@ def safe_filename(name: str | None) -> str:
 
 def _document_lines(document: StoredDocument) -> list[dict]:
     return [
-        {"page": page["number"], "n": number, "text": text}
+        {"page": page["number"], "n": number, "text": text, **_ocr_mark(page)}
         for page in document.pages
         for number, text in enumerate(page["lines"], start=1)
     ]
+
+
+def _ocr_mark(page: dict) -> dict:
+    """Lines of a scanned page carry its OCR confidence, so the viewer can say so."""
+    confidence = page.get("ocr_confidence")
+    return {} if confidence is None else {"ocr_confidence": confidence}
 
 
 @router.get("/documents", dependencies=[Depends(require_read)])
@@ -117,12 +124,12 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
-def _check_parses(data: bytes, name: str) -> LoadedDocument:
+def _check_parses(data: bytes, name: str, ocr: OcrOptions | None = None) -> LoadedDocument:
     """Load the upload from a private temporary copy, so a bad file never enters the corpus."""
     with tempfile.TemporaryDirectory(prefix="da06-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        return load_document(path, Path(folder))
+        return load_document(path, Path(folder), ocr)
 
 
 def _same_text(loaded: LoadedDocument, stored: StoredDocument) -> bool:
@@ -177,7 +184,9 @@ async def add_document(
     data = await _read_limited(file, settings.max_upload_bytes)
     if not data.strip():
         raise EmptyDocument(f"Tệp {name} rỗng / file {name} is empty")
-    loaded = _check_parses(data, name)
+    # OCR of a scan takes seconds per page: off the event loop. Settings' OCR limits apply
+    # to uploads, and the OCR cache spares the ingest a second read.
+    loaded = await run_in_threadpool(_check_parses, data, name, OcrOptions.from_settings(settings))
     # Ingest is CPU-bound and blocking; the threadpool keeps the event loop serving reads.
     return await run_in_threadpool(_add_locked, state, settings.corpus_dir, name, data, loaded)
 

@@ -134,6 +134,11 @@
     for (const line of lines) {
       if (line.page !== null && line.page !== undefined && line.page !== lastPage) {
         items.push(h("li", { class: "page-break", "aria-hidden": "true", text: `Trang ${line.page}` }));
+        if (line.ocr_confidence !== null && line.ocr_confidence !== undefined) {
+          // Text read from a scan may hold misread characters: the reader should know.
+          const percent = Math.round(line.ocr_confidence * 100);
+          items.push(h("li", { class: "page-break ocr-note", text: `Trang quét, chữ đọc bằng OCR (độ tin cậy ${percent}%)` }));
+        }
         lastPage = line.page;
       }
       const href = targetUrl({ source, page: line.page, line: line.n });

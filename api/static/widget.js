@@ -69,6 +69,11 @@
     lineCap: "Dòng",
     page: "tr.",
     section: "Mục:",
+    // Cited text read by OCR from a scan may hold misread characters: say so, with its confidence.
+    ocr: (c) =>
+      c.ocr_confidence !== null && c.ocr_confidence !== undefined
+        ? `chữ đọc bằng OCR từ bản quét (độ tin cậy ${Math.round(c.ocr_confidence * 100)}%)`
+        : "chữ đọc bằng OCR từ bản quét",
     footer: "Câu trả lời trích từ văn bản; hãy kiểm tra nguồn trước khi sử dụng.",
     citationLabel: (c) =>
       `Xem trích dẫn ${c.id}: ${c.title || c.source}, dòng ${c.line_start} đến ${c.line_end}`,
@@ -324,7 +329,8 @@ button { font: inherit; cursor: pointer; }
 
   function citationLabel(c) {
     const page = c.page !== null && c.page !== undefined ? ` · ${TEXT.page} ${c.page}` : "";
-    return `[${c.id}] ${shortTitle(c.title || c.source)}${page} · ${TEXT.line} ${lineRange(c)}`;
+    const ocr = c.ocr ? " · OCR" : "";
+    return `[${c.id}] ${shortTitle(c.title || c.source)}${page} · ${TEXT.line} ${lineRange(c)}${ocr}`;
   }
 
   async function copyText(text) {
@@ -939,6 +945,7 @@ button { font: inherit; cursor: pointer; }
       if (citation.section) metaParts.push(`${TEXT.section} ${citation.section}`);
       if (citation.page !== null && citation.page !== undefined) metaParts.push(`${TEXT.page} ${citation.page}`);
       metaParts.push(`${TEXT.lineCap} ${lineRange(citation)}`);
+      if (citation.ocr) metaParts.push(TEXT.ocr(citation));
       meta.textContent = metaParts.join(" · ");
       const status = h("div", { class: "status", role: "status", text: TEXT.loadingDocument });
       const link = h("a", {

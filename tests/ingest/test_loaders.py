@@ -142,7 +142,7 @@ def test_txt_empty(tmp_path: Path, data: bytes) -> None:
         load_document(_write(tmp_path, "trong.txt", data), tmp_path)
 
 
-@pytest.mark.parametrize("name", ["bang-tong-hop.xlsx", "scan.png", "README"])
+@pytest.mark.parametrize("name", ["bang-tong-hop.xlsx", "scan.gif", "README"])
 def test_unknown_suffix(tmp_path: Path, name: str) -> None:
     with pytest.raises(UnsupportedFileType) as caught:
         load_document(_write(tmp_path, name, b"data"), tmp_path)
@@ -152,7 +152,17 @@ def test_unknown_suffix(tmp_path: Path, name: str) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".pdf", ".docx"}
+    # Scans as images are read by OCR (tests/ingest/test_ocr.py).
+    assert set(SUPPORTED_SUFFIXES) == {
+        ".txt",
+        ".pdf",
+        ".docx",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+    }
 
 
 def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
