@@ -15,6 +15,7 @@ from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
 from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
 from rag.query import DocumentNumber, QueryAnalysis, analyse, cue_words
+from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
@@ -113,6 +114,9 @@ class Assistant:
             task_at=self.task_for_chunk,
             corpus_has=self.corpus_mentions,
         )
+        self.registry = RegistryQuestions.load(
+            tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
+        )
 
     @classmethod
     def load(cls, settings: Settings, dense: bool = True, version: str | None = None) -> Assistant:
@@ -207,6 +211,11 @@ class Assistant:
         started = time.perf_counter()
         analysis = self.analyse(question)
         follow_up = self._follow_up(analysis, previous)
+        # Counts, filters, as-of views and comparisons over table rows come from the registry.
+        registry = None if follow_up else self.registry.respond(question, analysis)
+        if registry is not None:
+            spent = round((time.perf_counter() - started) * 1000, 2)
+            return [], registry, {"retrieve": 0.0, "compose": spent, "total": spent}
         if follow_up is not None:
             hits = [ScoredChunk(chunk=follow_up[1], score=1.0, lexical=0.0, dense=0.0)]
             listing: TaskListing | None = None
