@@ -146,10 +146,20 @@ def _lead_key(task: TaskRecord) -> frozenset[str]:
     return frozenset(task.lead_units)
 
 
+def _deadline_differs(a: TaskRecord, b: TaskRecord) -> bool:
+    """Different due days, or a dated row against a recurring one ("Thường xuyên")."""
+    if not a.deadline.text or not b.deadline.text:
+        return False
+    if a.deadline.end and b.deadline.end:
+        return a.deadline.end != b.deadline.end
+    kinds = {a.deadline.kind, b.deadline.kind}
+    return "recurring" in kinds and (a.deadline.end or b.deadline.end) is not None
+
+
 def disagreements(a: TaskRecord, b: TaskRecord) -> list[str]:
     """Fields on which two linked rows disagree; a field either row leaves blank is no conflict."""
     fields = []
-    if a.deadline.end and b.deadline.end and a.deadline.end != b.deadline.end:
+    if _deadline_differs(a, b):
         fields.append("deadline")
     if a.lead_units and b.lead_units and not (_lead_key(a) & _lead_key(b)):
         fields.append("lead")

@@ -7,6 +7,7 @@ user sees what was counted, so a wrong filter is visible rather than silently wr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,7 +15,8 @@ from rag.compose import CitationList, Composition
 from rag.index import StoredDocument
 from rag.registry_query import RegistryQuery, status_of_key
 from rag.registry_select import RegistryRow, group_counts, select
-from rag.schemas import Chunk, TaskRecord
+from rag.schemas import Chunk, Citation, TaskRecord
+from rag.text import fold
 
 LIST_LIMIT = 6
 ITEM_CHARS = 90
@@ -78,6 +80,40 @@ def _window_words(query: RegistryQuery) -> str:
     return f"thời hạn kết thúc từ {day_text(query.due_from)}"
 
 
+def stated_count_lines(document: StoredDocument, title: str, count: int) -> list[int]:
+    """Lines that state ``count`` tasks ("(13 nhiệm vụ)") and share the group title's words."""
+    pattern = re.compile(rf"\(\s*0*{count}\s+nhiệm vụ\s*\)", re.IGNORECASE)
+    title_words = set(fold(title).split())
+    found = []
+    for number, line in enumerate(document.lines(None), start=1):
+        if pattern.search(line) and len(title_words & set(fold(line).split())) >= 3:
+            found.append(number)
+    return found
+
+
+def with_stated_count(
+    composition: Composition, lines: list[int], documents: dict[str, StoredDocument]
+) -> Composition:
+    """Add the document's own statement of the count, cited, to a registry count."""
+    if not lines or not composition.tasks:
+        return composition
+    source = composition.tasks[0].source
+    document = documents[source]
+    citations = list(composition.citations)
+    markers = []
+    for line in lines[:2]:
+        quote = " ".join(document.lines(None)[line - 1].split())
+        citations.append(
+            Citation(
+                id=len(citations) + 1, source=source, title=document.title,
+                page=None, line_start=line, line_end=line, quote=quote,
+            )
+        )  # fmt: skip
+        markers.append(f"[{len(citations)}]")
+    text = f"{composition.text} Văn bản cũng ghi số này {' '.join(markers)}."
+    return Composition(text, composition.abstained, citations, composition.tasks)
+
+
 def row_label(row: RegistryRow) -> str:
     group = f"nhóm {row.group.key}, " if row.group and row.group.key else ""
     return f"{group}dòng {row.task.row}" if row.task.row else f"{group}dòng không đánh số"
@@ -100,7 +136,20 @@ class RegistryAnswerer:
             return self._grouped(query)
         chosen = select(self.rows, query)
         head = self._head(query, len(chosen))
-        return self._listing(head, chosen, show_deadline=query.operation != "count")
+        stated = self._stated_lines(query, chosen)
+        composition = self._listing(head, chosen, show_deadline=query.operation != "count")
+        return with_stated_count(composition, stated, self.documents)
+
+    def _stated_lines(self, query: RegistryQuery, chosen: Sequence[RegistryRow]) -> list[int]:
+        """Lines where the document itself states a whole group's count ("(13 nhiệm vụ)")."""
+        whole_group = query.groups and query.filter_count() == 1 and query.operation == "count"
+        if not whole_group or not chosen:
+            return []
+        source = chosen[0].task.source
+        document = self.documents.get(source)
+        if document is None or len({r.task.source for r in chosen}) != 1:
+            return []
+        return stated_count_lines(document, query.groups[0].title, len(chosen))
 
     def _head(self, query: RegistryQuery, count: int) -> str:
         filters = ", ".join(describe_filters(query, self.label)) or "trong toàn bộ sổ nhiệm vụ"

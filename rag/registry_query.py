@@ -167,6 +167,20 @@ def expand_shorthand(folded: str) -> str:
     return text.strip()
 
 
+def first_mention(folded: str, names: Sequence[str]) -> int:
+    """Where a document is first named in the question (by any of its names)."""
+    positions = []
+    for name in names:
+        words = re.findall(r"[0-9a-z/]+", fold(name))
+        if not words:
+            continue
+        pattern = r"(?<![0-9a-z/])" + r"[^0-9a-z/]+".join(map(re.escape, words)) + r"(?![0-9a-z/])"
+        match = re.search(pattern, folded)
+        if match:
+            positions.append(match.start())
+    return min(positions, default=len(folded))
+
+
 def find_as_of(folded: str) -> tuple[date | None, tuple[int, int] | None]:
     """The reference date of "tính đến 15/8/2024", "hôm nay là 20/6/2024", "đến ngày …"."""
     cues = sorted(registry_cues()["as_of"], key=len, reverse=True)
@@ -182,9 +196,13 @@ def find_as_of(folded: str) -> tuple[date | None, tuple[int, int] | None]:
 
 
 def _blank(text: str, span: tuple[int, int] | None) -> str:
+    """Replace a span by a placeholder word of the same length, so that character positions
+    stay valid and the words on either side do not join into a cue ("theo … kết quả")."""
     if span is None:
         return text
-    return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
+    width = span[1] - span[0]
+    filler = (" " + "x" * (width - 2) + " ") if width > 2 else " " * width
+    return text[: span[0]] + filler + text[span[1] :]
 
 
 def find_operation(padded: str, sources: Sequence[str]) -> tuple[str | None, str | None]:
@@ -344,12 +362,18 @@ def parse_registry_question(
     as_of, as_of_span = find_as_of(folded)
     rest = _blank(folded, as_of_span)
     named, spans = find_sources(rest, aliases)
-    sources = tuple(s for s in named if s in task_sources)
+    # A comparison reads "Phụ lục I và Phụ lục 03 …" in the order the user named them.
+    sources = tuple(
+        sorted(
+            (s for s in named if s in task_sources),
+            key=lambda s: first_mention(rest, aliases.get(s, [])),
+        )
+    )
     for span in spans:
         rest = _blank(rest, span)
     padded = _words(rest)
     operation, group_by = find_operation(padded, sources)
-    if operation is None:
+    if operation is None or _has(padded, registry_cues()["not_registry"]):
         return None
     due_from, due_to, window_text = find_window(rest)
     groups = tuple(find_groups(rest, catalog, sources))
@@ -387,5 +411,10 @@ def is_registry_question(query: RegistryQuery, padded: str) -> bool:
         return mentions_tasks or query.unit is not None
     if query.operation == "group_by":
         return mentions_tasks
+    if query.operation == "list":
+        # "Which tasks does unit X lead / did directive Y order" stay with the task listing,
+        # which also covers prose duties; the registry takes lists it alone can filter.
+        narrowing = query.filter_count() - (query.unit is not None) - (query.directive is not None)
+        return narrowing >= 1 and mentions_tasks
     # A bare "how many tasks does the plan have" is answered by the document's own sentence.
-    return query.filter_count() >= 1 and (mentions_tasks or query.operation == "count")
+    return query.filter_count() >= 1

@@ -14,7 +14,7 @@ from datetime import date
 
 from rag.compose import CitationList, Composition
 from rag.index import StoredDocument
-from rag.links import Conflict, conflicts, disagreements, read_links
+from rag.links import Conflict, conflicts, disagreements, link_text, read_links, text_similarity
 from rag.query import QueryAnalysis
 from rag.registry_answer import RegistryAnswerer
 from rag.registry_query import GroupRef, RegistryQuery, parse_registry_question
@@ -25,6 +25,8 @@ from rag.task_groups import read_groups
 from rag.taskstore import TaskStore
 
 SEARCH_K = 3
+# Below this text similarity the best row of the other document is a different task.
+SAME_TASK_SIMILARITY = 60.0
 FIELD_WORDS = {"deadline": "thời hạn", "lead": "đơn vị chủ trì", "status": "tình trạng"}
 RowSearch = Callable[[QueryAnalysis, str], list[TaskRecord]]
 
@@ -100,19 +102,27 @@ class RegistryQuestions:
         return conflicts(self.by_id, self.links)
 
     def _pair(self, query: RegistryQuery, analysis: QueryAnalysis) -> list[TaskRecord]:
+        """The question's row in the first document and its counterpart in the second: the
+        stored link when there is one, else the best row there if it reads as the same task."""
         first_source, second_source = query.sources[:2]
         first = self.search_rows(analysis, first_source)
         if not first:
             return []
         linked = [t for t in self.linked(first[0].id) if t.source == second_source]
-        second = linked or self.search_rows(analysis, second_source)
-        return [first[0], second[0]] if second else [first[0]]
+        if linked:
+            return [first[0], linked[0]]
+        found = self.search_rows(analysis, second_source)
+        head = link_text(first[0])
+        same = [t for t in found if text_similarity(head, link_text(t)) >= SAME_TASK_SIMILARITY]
+        return [first[0], same[0]] if same else [first[0]]
 
     def compare(self, query: RegistryQuery, analysis: QueryAnalysis) -> Composition | None:
         """What two documents record for the same task, field by field, citing both rows."""
         pair = self._pair(query, analysis)
-        if len(pair) < 2:
+        if not pair:
             return None
+        if len(pair) < 2:
+            return self._unmatched(pair[0], query.sources[1])
         fields = [query.compare_field] if query.compare_field else list(FIELD_WORDS)
         citations = CitationList(self.documents)
         parts = []
@@ -132,3 +142,16 @@ class RegistryQuestions:
             verdict += "."
         text = f"Nhiệm vụ “{pair[0].text[:90].rstrip()}…”: " + "; ".join(parts) + ". " + verdict
         return Composition(text=text, abstained=False, citations=citations.items, tasks=pair)
+
+    def _unmatched(self, task: TaskRecord, other_source: str) -> Composition:
+        citations = CitationList(self.documents)
+        chunk = self.chunk_for(task)
+        marker = f" [{citations.cite(chunk)}]" if chunk else ""
+        label = self.documents[task.source].label if task.source in self.documents else ""
+        other = self.documents[other_source].label if other_source in self.documents else ""
+        text = (
+            f"{label} (dòng {task.row or '-'}) ghi nhiệm vụ “{task.text[:90].rstrip()}…”: thời hạn "
+            f"{_field_value(task, 'deadline')}, chủ trì {_field_value(task, 'lead')}{marker}. "
+            f"Không tìm thấy dòng tương ứng trong {other} để so sánh."
+        )
+        return Composition(text=text, abstained=False, citations=citations.items, tasks=[task])
