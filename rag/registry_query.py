@@ -228,21 +228,31 @@ def find_operation(padded: str, sources: Sequence[str]) -> tuple[str | None, str
     return None, None
 
 
+_PERIOD_WORD = re.compile(r"^(?:quy|thang|nam|ngay|\d+)$")
+
+
+def _is_deadline_use(before: list[str], after: list[str]) -> bool:
+    """ "thời gian hoàn thành", "phải hoàn thành trước 30/6", "xong trong quý II" name a
+    deadline, not a status."""
+    if before[-1:] and before[-1] in ("gian", "han", "phai", "de", "can", "moc"):
+        return True
+    return (
+        len(after) >= 2
+        and after[0] in ("truoc", "trong", "vao", "dung")
+        and _PERIOD_WORD.match(after[1]) is not None
+    )
+
+
 def find_status(padded: str) -> str | None:
-    """The status asked about; "thời gian hoàn thành", "phải hoàn thành trước" are deadlines."""
+    """The status asked about (longest phrase first), skipping deadline wording."""
     for word in status_words():
         for match in re.finditer(rf" {re.escape(word.phrase)} ", padded):
             before = padded[: match.start()].split()[-2:]
-            after = padded[match.end() :].split()[:1]
-            if before[-1:] in (["gian"], ["han"], ["phai"], ["de"], ["can"]) or after in (
-                ["truoc"],
-                ["trong"],
-                ["vao"],
-                ["dung"],
-            ):
+            after = padded[match.end() :].split()[:2]
+            if _is_deadline_use(before, after):
                 continue
-            if word.key == "recurring" and before[-1:] in (["la"], ["hien"]) and "han" in before:
-                continue
+            if word.key == "recurring" and "han" in before:
+                continue  # "thời hạn thường xuyên" is a deadline kind
             return word.key
     return None
 
