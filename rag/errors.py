@@ -41,3 +41,11 @@ class NothingIngested(Da06Error):
 
 class InvalidQuestion(Da06Error):
     http_status = 422
+
+
+class TaskNotFound(Da06Error):
+    http_status = 404
+
+
+class UnknownReportTemplate(Da06Error):
+    http_status = 404
