@@ -54,7 +54,10 @@ def describe_filters(query: RegistryQuery, label: Callable[[str], str]) -> list[
         parts.append(f"{query.unit} {ROLE_WORDS[query.role]}")
     if query.groups:
         group = query.groups[0]
-        parts.append(f"nhóm {group.key}. {_short(group.title, 60)}")
+        if group.key:
+            parts.append(f"nhóm {group.key}. {_short(group.title, 60)}")
+        elif group.part_number:
+            parts.append(f"phần {group.part_number} (bảng đánh số lại từ 1)")
     if query.part:
         parts.append(PART_WORDS[query.part])
     if query.status:

@@ -30,36 +30,6 @@ COMPARE_FIELDS = {
     "lead": ("chu tri", "don vi thuc hien", "ai lam", "don vi nao"),
     "status": ("tinh trang", "ket qua", "trang thai", "hoan thanh chua", "da xong"),
 }
-_STOP_AFTER_PHRASE = frozenset(
-    [
-        "trong",
-        "cua",
-        "thuoc",
-        "va",
-        "o",
-        "tai",
-        "khong",
-        "nao",
-        "co",
-        "la",
-        "theo",
-        "do",
-        "den",
-        "tu",
-        "voi",
-        "duoc",
-        "da",
-        "chua",
-        "bao",
-        "nhieu",
-        "may",
-        "nhung",
-        "cac",
-        "hay",
-        "ma",
-        "can",
-    ]
-)
 _DATE_AFTER = (
     r"\s*[:,]?\s*(?:la\s+)?(?:ngay\s+)?(\d{1,2})\s*(?:[/.-]|\s+thang\s+)\s*(\d{1,2})"
     r"\s*(?:[/.-]|\s+nam\s+)\s*((?:19|20)\d\d)\b"
@@ -288,11 +258,12 @@ def _phrase_after(padded: str, cues: Sequence[str]) -> str | None:
         match = re.search(rf" {re.escape(cue)} ((?:[a-z0-9]+ ){{1,6}})", padded)
         if not match:
             continue
+        stop = frozenset(registry_cues()["phrase_stop_words"])
         words = []
         for word in match.group(1).split():
-            if word in _STOP_AFTER_PHRASE and words:
+            if word in stop and words:
                 break
-            if word not in _STOP_AFTER_PHRASE:
+            if word not in stop:
                 words.append(word)
         if words:
             return " ".join(words)
