@@ -44,6 +44,7 @@ UNIT_NAMES = {
     "Bộ Thông tin và Truyền thông": ["Bộ Thông tin và Truyền thông", "Bộ TT&TT"],
 }
 QUARTERS = ["I", "II", "III", "IV"]
+COMPARE_WORDS = 20
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,9 @@ def comparisons(db: sqlite3.Connection, rng: random.Random) -> list[SyntheticIte
     for text, source_a, deadline_a, source_b, deadline_b in rows[:40]:
         if source_a not in DOCUMENT_NAMES or source_b not in DOCUMENT_NAMES:
             continue
-        words = " ".join(re.findall(r"[\wÀ-ỹ]+", text)[:12])
+        # Enough words to name one task: many rows share their first dozen words
+        # ("Kết nối, chia sẻ dữ liệu giữa CSDLQG về dân cư với …").
+        words = " ".join(re.findall(r"[\wÀ-ỹ]+", text)[:COMPARE_WORDS])
         question = (
             f"Nhiệm vụ “{words}”: {rng.choice(DOCUMENT_NAMES[source_a])} và "
             f"{rng.choice(DOCUMENT_NAMES[source_b])} ghi thời hạn có giống nhau không?"

@@ -19,6 +19,8 @@ from rag.schemas import Chunk, Citation, TaskRecord
 from rag.text import fold
 
 LIST_LIMIT = 6
+# A count is the answer; its first rows are shown (and cited) so the count can be checked.
+COUNT_SHOWN = 3
 ITEM_CHARS = 90
 ROLE_WORDS = {"lead": "chủ trì", "coordinating": "phối hợp", None: "chủ trì hoặc phối hợp"}
 PART_WORDS = {
@@ -140,7 +142,8 @@ class RegistryAnswerer:
         chosen = select(self.rows, query)
         head = self._head(query, len(chosen))
         stated = self._stated_lines(query, chosen)
-        composition = self._listing(head, chosen, show_deadline=query.operation != "count")
+        shown = COUNT_SHOWN if query.operation == "count" else LIST_LIMIT
+        composition = self._listing(head, chosen, query.operation != "count", shown)
         return with_stated_count(composition, stated, self.documents)
 
     def _stated_lines(self, query: RegistryQuery, chosen: Sequence[RegistryRow]) -> list[int]:
@@ -170,13 +173,13 @@ class RegistryAnswerer:
         return f"{verb} {filters}: {count} nhiệm vụ"
 
     def _listing(
-        self, head: str, chosen: Sequence[RegistryRow], show_deadline: bool
+        self, head: str, chosen: Sequence[RegistryRow], show_deadline: bool, shown: int
     ) -> Composition:
         if not chosen:
             return Composition(text=f"{head}.", abstained=False)
         citations = CitationList(self.documents)
         items = []
-        for row in chosen[:LIST_LIMIT]:
+        for row in chosen[:shown]:
             chunk = self.chunk_for(row.task)
             marker = f" [{citations.cite(chunk)}]" if chunk else ""
             due = (
@@ -185,7 +188,7 @@ class RegistryAnswerer:
                 else ""
             )
             items.append(f"{row_label(row)} — {_short(row.task.text, ITEM_CHARS)}{due}{marker}")
-        more = len(chosen) - LIST_LIMIT
+        more = len(chosen) - shown
         tail = f"; và {more} nhiệm vụ khác" if more > 0 else ""
         text = f"{head}: " + "; ".join(items) + tail + "."
         return Composition(

@@ -27,6 +27,7 @@ from rag.taskstore import TaskStore
 SEARCH_K = 3
 # Below this text similarity the best row of the other document is a different task.
 SAME_TASK_SIMILARITY = 60.0
+MAX_LINKED = 3
 FIELD_WORDS = {"deadline": "thời hạn", "lead": "đơn vị chủ trì", "status": "tình trạng"}
 RowSearch = Callable[[QueryAnalysis, str], list[TaskRecord]]
 
@@ -108,9 +109,10 @@ class RegistryQuestions:
         first = self.search_rows(analysis, first_source)
         if not first:
             return []
+        # Phụ lục 03 repeats some tasks (with and without a deadline): show every linked row.
         linked = [t for t in self.linked(first[0].id) if t.source == second_source]
         if linked:
-            return [first[0], linked[0]]
+            return [first[0], *linked[:MAX_LINKED]]
         found = self.search_rows(analysis, second_source)
         head = link_text(first[0])
         same = [t for t in found if text_similarity(head, link_text(t)) >= SAME_TASK_SIMILARITY]
@@ -132,7 +134,11 @@ class RegistryQuestions:
             values = "; ".join(f"{FIELD_WORDS[f]}: {_field_value(task, f)}" for f in fields)
             label = self.documents[task.source].label if task.source in self.documents else ""
             parts.append(f"{label} (dòng {task.row or '-'}) ghi {values}{marker}")
-        differing = [f for f in disagreements(*pair) if f in fields]
+        differing = list(
+            dict.fromkeys(
+                f for other in pair[1:] for f in disagreements(pair[0], other) if f in fields
+            )
+        )
         if differing:
             verdict = "Khác nhau về " + ", ".join(FIELD_WORDS[f] for f in differing) + "."
         else:
