@@ -49,6 +49,9 @@ test: install browser lint
 
 eval: install
 	$(VENV)/bin/da06 eval --baseline --report var/eval-report.json
+	$(VENV)/bin/da06 eval --gold eval/registry.jsonl
+	$(PY) eval/synthetic_registry.py
+	$(PY) eval/task_links.py
 
 bench: install
 	$(PY) eval/bench_ingest.py
