@@ -73,9 +73,8 @@ class RegistryQuestions:
         catalog = list(dict.fromkeys(g for g in groups.values()))
         return cls(rows, catalog, links, documents, chunk_for, search_rows)
 
-    @property
-    def by_id(self) -> dict[str, TaskRecord]:
-        return {r.task.id: r.task for r in self.rows}
+    def __post_init__(self) -> None:
+        self.by_id = {r.task.id: r.task for r in self.rows}
 
     def parse(self, question: str, units: tuple[str, ...], today: date | None = None):
         aliases = {s: d.aliases for s, d in self.documents.items()}
