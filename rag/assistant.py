@@ -227,6 +227,8 @@ class Assistant:
             composition = self.composer.task_answer(analysis, *follow_up)
         else:
             composition = self.composer.compose(analysis, hits, listing, self.row_count_note)
+        # A task answer notes where the same task in another document says otherwise.
+        composition = self.registry.with_disagreements(composition, analysis)
         done = time.perf_counter()
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),

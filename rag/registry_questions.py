@@ -28,6 +28,8 @@ SEARCH_K = 3
 # Below this text similarity the best row of the other document is a different task.
 SAME_TASK_SIMILARITY = 60.0
 MAX_LINKED = 3
+# Question intents (rag/data/intents.json) and the linked-row field each asks about.
+INTENT_FIELDS = {"deadline": "deadline", "owner": "lead", "status": "status"}
 FIELD_WORDS = {"deadline": "thời hạn", "lead": "đơn vị chủ trì", "status": "tình trạng"}
 RowSearch = Callable[[QueryAnalysis, str], list[TaskRecord]]
 
@@ -97,6 +99,30 @@ class RegistryQuestions:
     def linked(self, task_id: str) -> list[TaskRecord]:
         tasks = self.by_id
         return [tasks[o] for o, _ in self.links.get(task_id, []) if o in tasks]
+
+    def with_disagreements(self, composition: Composition, analysis: QueryAnalysis) -> Composition:
+        """A one-task answer about a deadline, lead unit or status notes where a linked row of
+        another document says otherwise, citing that row."""
+        asked = [INTENT_FIELDS[i] for i in analysis.intents if i in INTENT_FIELDS]
+        if composition.abstained or len(composition.tasks) != 1 or not asked:
+            return composition
+        task = composition.tasks[0]
+        notes, citations = [], list(composition.citations)
+        for other in self.linked(task.id):
+            differing = [f for f in disagreements(task, other) if f in asked]
+            chunk = self.chunk_for(other)
+            if not differing or chunk is None:
+                continue
+            cited = CitationList(self.documents)
+            cited.items = citations
+            marker = cited.cite(chunk)
+            values = ", ".join(f"{FIELD_WORDS[f]} {_field_value(other, f)}" for f in differing)
+            label = self.documents[other.source].label if other.source in self.documents else ""
+            notes.append(f"{label} (dòng {other.row or '-'}) ghi khác: {values} [{marker}]")
+        if not notes:
+            return composition
+        text = f"{composition.text} Lưu ý: " + "; ".join(notes[:2]) + "."
+        return Composition(text, composition.abstained, citations, composition.tasks)
 
     def conflicts(self) -> list[Conflict]:
         return conflicts(self.by_id, self.links)

@@ -121,3 +121,13 @@ def test_synthetic_registry_sample(assistant) -> None:
 def test_task_links_on_hand_checked_pairs(assistant) -> None:
     precision, recall, _ = precision_recall(assistant.tasks.all(), load_sample(), LINK_THRESHOLD)
     assert precision >= 0.9 and recall >= 0.85
+
+
+def test_task_answer_notes_a_linked_row_that_disagrees(assistant) -> None:
+    answer = assistant.ask(
+        "Nhiệm vụ triển khai Kho dữ liệu hồ sơ thủ tục hành chính theo Phụ lục I đã hoàn thành chưa?"
+    )
+    assert "Lưu ý: Phụ lục 03" in answer.answer and "ghi khác" in answer.answer
+    assert {c.source for c in answer.citations} >= {PL1, PL3}
+    same = assistant.ask("Ai chủ trì xây dựng Trung tâm điều hành thông minh IOC?")
+    assert "Lưu ý" not in same.answer
