@@ -59,6 +59,9 @@ EVAL_FLAGS ?=
 eval: ingest
 	$(VENV)/bin/da06 eval --synthetic $(SYNTHETIC_N) --seed $(SYNTHETIC_SEED) $(EVAL_FLAGS) \
 		--synthetic-out var/synthetic.jsonl --report var/eval-report.json
+	$(VENV)/bin/da06 eval --gold eval/registry.jsonl --synthetic 0
+	$(PY) eval/synthetic_registry.py
+	$(PY) eval/task_links.py
 
 bench: install
 	$(PY) eval/bench_ingest.py

@@ -10,7 +10,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api.conversations import ConversationStore
-from api.routes import ask, chat, documents, health, pages, search, tasks, widget
+from api.routes import (
+    ask,
+    chat,
+    documents,
+    health,
+    pages,
+    reports,
+    search,
+    task_links,
+    tasks,
+    widget,
+)
 from api.security import BodySizeLimit, Security, require_read
 from api.state import ServingState
 from rag.errors import Da06Error
@@ -57,6 +68,9 @@ def create_app(settings: Settings | None = None, dense: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ask.router, dependencies=read)
     app.include_router(tasks.router, dependencies=read)
+    # After ``tasks``: /v1/tasks/upcoming and /v1/tasks/overdue must match before /v1/tasks/{id}.
+    app.include_router(task_links.router, dependencies=read)
+    app.include_router(reports.router, dependencies=read)
     app.include_router(tasks.calendar_router)
     app.include_router(search.router)
     app.include_router(documents.router)

@@ -44,13 +44,15 @@ from rag.index import (
 from rag.index import (
     read_manifest as read_index_manifest,
 )
+from rag.links import write_links
 from rag.schemas import Chunk, LoadedDocument, TaskRecord
 from rag.settings import Settings
+from rag.task_groups import write_groups
 from rag.taskstore import write_tasks
 from rag.text import index_tokens
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still rebuilt.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 KEEP_VERSIONS = 3
 EMBED_BATCH = 128
 
@@ -210,6 +212,8 @@ def _build_version(
     write_jsonl(version_dir / CHUNKS_FILE, [chunk_to_row(c) for c in chunks])
     write_jsonl(version_dir / DOCUMENTS_FILE, [_document_row(p) for p in parsed])
     write_tasks(version_dir / TASKS_FILE, tasks)
+    write_groups(version_dir / TASKS_FILE, tasks)
+    write_links(version_dir / TASKS_FILE, tasks)
     _write_bm25(version_dir / BM25_DIR, chunks)
     embedded, reused = _write_vectors(settings, version, version_dir, chunks, progress)
     created = datetime.now(UTC).isoformat(timespec="seconds")

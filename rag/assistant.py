@@ -18,6 +18,7 @@ from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
 from rag.intents import cue_words
 from rag.multipart import merge_citations, split_question
 from rag.query import DocumentNumber, QueryAnalysis, analyse
+from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
@@ -109,6 +110,9 @@ class Assistant:
             weights=TermWeights(c.text for c in files.chunks),
             task_at=self.task_for_chunk,
             corpus_has=self.corpus_mentions,
+        )
+        self.registry = RegistryQuestions.load(
+            tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
         )
 
     @classmethod
@@ -204,6 +208,11 @@ class Assistant:
         started = time.perf_counter()
         analysis = self.analyse(question)
         follow_up = self._follow_up(analysis, previous)
+        # Counts, filters, as-of views and comparisons over table rows come from the registry.
+        registry = None if follow_up else self.registry.respond(question, analysis)
+        if registry is not None:
+            spent = round((time.perf_counter() - started) * 1000, 2)
+            return [], registry, {"retrieve": 0.0, "compose": spent, "total": spent}
         if follow_up is None and previous and previous.source and not analysis.sources:
             analysis = self._in_previous_document(analysis, previous.source)
         parts = [] if follow_up else self._parts(analysis)
@@ -220,6 +229,8 @@ class Assistant:
             composition = self.composer.task_answer(analysis, *follow_up)
         elif len(parts) <= 1:
             composition = self._registry_or_prose(analysis, hits, listing)
+        # A task answer notes where the same task in another document says otherwise.
+        composition = self.registry.with_disagreements(composition, analysis)
         done = time.perf_counter()
         timing = {
             "retrieve": round((retrieved - started) * 1000, 2),

@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from rag.answerability import question_constraints, unmet
 from rag.enumerations import enumeration_at
 from rag.evidence import (
@@ -60,8 +58,6 @@ QUOTE_CHARS = 400
 LIST_LIMIT = 6
 REGISTRY_LIST_LIMIT = 8
 ROW_LOOKAHEAD = 4
-# token_set_ratio of folded task texts above which two rows are one task in two documents.
-SAME_TASK_SIMILARITY = 90
 # A question that covers this much of one listed item asks about that item, not the list.
 ITEM_SUBJECT_COVERAGE = 0.55
 ROW_SCORE_RATIO = 0.75
@@ -203,16 +199,6 @@ def _states_asked_field(task: TaskRecord, intents: Sequence[str]) -> bool:
     return any(label == FIELD_LABELS[asked] for label, _ in _task_fields(task, (asked,)))
 
 
-def _first_field(task: TaskRecord, intents: Sequence[str]) -> tuple[str, str]:
-    fields = _task_fields(task, intents)
-    return fields[0] if fields else ("", "")
-
-
-def same_task(a: TaskRecord, b: TaskRecord) -> bool:
-    """Two rows that describe one task (near-identical text after folding)."""
-    return fuzz.token_set_ratio(fold(a.text), fold(b.text)) >= SAME_TASK_SIMILARITY
-
-
 def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_text: bool) -> str:
     parts = []
     if not _states_asked_field(task, intents):
@@ -325,41 +311,8 @@ class Composer:
                 passage = self._passage_answer(analysis, hits, row_count_note)
                 if not passage.abstained:
                     return passage
-            answer = self.task_answer(analysis, task, top.chunk)
-            return self._note_other_documents(analysis, answer, task, ranked[1:ROW_LOOKAHEAD])
+            return self.task_answer(analysis, task, top.chunk)
         return self._passage_answer(analysis, hits, row_count_note)
-
-    def _note_other_documents(
-        self,
-        analysis: QueryAnalysis,
-        answer: Composition,
-        task: TaskRecord,
-        others: Sequence[ScoredChunk],
-    ) -> Composition:
-        """The same task as a row of another document (a plan and a results appendix): say in
-        one clause what that document records differently for the asked field, and cite it."""
-        citations = CitationList(self.documents)
-        citations.items, citations.chunks = list(answer.citations), list(answer.evidence)
-        notes = []
-        for hit in others:
-            other = self.task_at(hit.chunk) if hit.chunk.kind == "row" else None
-            if other is None or other.source == task.source or not same_task(task, other):
-                continue
-            label, value = _first_field(other, analysis.intents)
-            if value and value != dict(_task_fields(task, analysis.intents)).get(label):
-                marker = citations.cite(hit.chunk)
-                notes.append(
-                    f"{self._label(hit.chunk)} ghi {label}: {_short(value, 120)} [{marker}]"
-                )
-        if not notes:
-            return answer
-        return Composition(
-            text=f"{answer.text} Lưu ý: {'; '.join(notes)}.",
-            abstained=False,
-            citations=citations.items,
-            tasks=answer.tasks,
-            evidence=citations.chunks,
-        )
 
     def _row_first(
         self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]

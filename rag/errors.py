@@ -57,3 +57,11 @@ class TooManyPages(Da06Error):
     """A scan has more pages than ``DA06_OCR_MAX_PAGES``: refused before any OCR runs."""
 
     http_status = 413
+
+
+class TaskNotFound(Da06Error):
+    http_status = 404
+
+
+class UnknownReportTemplate(Da06Error):
+    http_status = 404

@@ -36,6 +36,10 @@
     ics: $("ics"),
     error: $("error"),
     suggestions: $("suggestions"),
+    conflicts: $("conflicts"),
+    reportTemplate: $("report-template"),
+    reportDocx: $("report-docx"),
+    reportCsv: $("report-csv"),
     table: $("tasks"),
     body: document.querySelector("#tasks tbody"),
   };
@@ -195,6 +199,9 @@
   function deadlineCell(task, state) {
     const d = task.deadline || {};
     const cell = h("td", { "data-label": COLUMNS[0] }, h("span", { class: "deadline-text", text: d.text || "—" }));
+    if (conflictFields.has(task.id)) {
+      cell.append(h("span", { class: "conflict-mark", "data-testid": "conflict-mark", text: `⚠ ${conflictTitle(conflictFields.get(task.id))}` }));
+    }
     if (d.end && d.kind !== "recurring") {
       cell.append(h("span", { class: "deadline-date", text: `đến ${formatDate(d.end)}` }));
       const left = daysBetween(state.asOf, d.end);
@@ -251,6 +258,67 @@
     return h("td", { "data-label": label }, h("ul", { class: "units" }, ...units.map((u) => h("li", { text: u }))));
   }
 
+  // ---- rows that disagree with the same task in another document (GET /v1/conflicts) ----
+
+  const CONFLICT_WORDS = { deadline: "thời hạn", lead: "đơn vị chủ trì", status: "tình trạng" };
+  const conflictFields = new Map();
+
+  function conflictTitle(fields) {
+    return `Văn bản khác ghi khác về ${[...fields].map((f) => CONFLICT_WORDS[f] || f).join(", ")}`;
+  }
+
+  async function loadConflicts() {
+    try {
+      const body = await getJson("/v1/conflicts");
+      for (const c of body.conflicts || []) {
+        for (const id of [c.task.id, c.other.id]) {
+          if (!conflictFields.has(id)) conflictFields.set(id, new Set());
+          conflictFields.get(id).add(c.field);
+        }
+      }
+      els.conflicts.textContent =
+        `${conflictFields.size} dòng nhiệm vụ ghi khác với cùng nhiệm vụ ở văn bản khác ` +
+        "(thời hạn, đơn vị chủ trì hoặc tình trạng); các dòng này được đánh dấu ⚠.";
+      els.conflicts.hidden = conflictFields.size === 0;
+    } catch (_) {
+      /* the table still works without the marks */
+    }
+  }
+
+  // ---- report drafts (GET /v1/reports/{template}) --------------------------------------
+
+  function reportPath(state, format) {
+    const p = new URLSearchParams({ format, as_of: state.asOf });
+    if (state.unit) p.set("unit", state.unit);
+    return `/v1/reports/${els.reportTemplate.value}?${p}`;
+  }
+
+  function updateReportLinks(state) {
+    els.reportDocx.href = reportPath(state, "docx");
+    els.reportCsv.href = reportPath(state, "csv");
+  }
+
+  /** Downloads go through fetch so a page token (meta da06-token) is sent like API calls. */
+  async function download(event) {
+    const meta = document.querySelector('meta[name="da06-token"]');
+    const token = meta && meta.getAttribute("content");
+    if (!token) return; // the plain link works when the API needs no token
+    event.preventDefault();
+    const link = event.currentTarget;
+    const res = await fetch(link.href, { headers: { Authorization: `Bearer ${token}` } });
+    if (!res.ok) {
+      els.error.textContent = ERRORS.generic;
+      els.error.hidden = false;
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = h("a", { href: url, download: "" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    URL.revokeObjectURL(url);
+  }
+
   function statusCell(task) {
     const s = STATUS[task.status] || { label: task.status || "Chưa rõ", css: "status-unknown" };
     return h("td", { "data-label": COLUMNS[4] }, h("span", { class: `status-badge ${s.css}`, text: s.label }));
@@ -270,9 +338,16 @@
   }
 
   function taskRow(task, state) {
+    const disagreements = conflictFields.get(task.id);
     return h(
       "tr",
-      { class: "task", "data-testid": "task-row", "data-task-id": task.id },
+      {
+        class: disagreements ? "task conflict" : "task",
+        "data-testid": "task-row",
+        "data-task-id": task.id,
+        "data-conflict": disagreements ? [...disagreements].join(" ") : null,
+        title: disagreements ? conflictTitle(disagreements) : null,
+      },
       deadlineCell(task, state),
       taskCell(task),
       unitsCell(task.lead_units, COLUMNS[2]),
@@ -369,6 +444,7 @@
     const mine = ++generation;
     writeUrl(state);
     updateIcsLink(state);
+    updateReportLinks(state);
     els.days.disabled = state.mode !== "upcoming";
     els.role.disabled = !state.unit;
     els.table.setAttribute("aria-busy", "true");
@@ -425,11 +501,19 @@
     refresh();
   });
 
+  els.reportTemplate.addEventListener("change", () => updateReportLinks(readState()));
+  els.reportDocx.addEventListener("click", download);
+  els.reportCsv.addEventListener("click", download);
+
   applyUrl();
   els.unit.setAttribute("aria-busy", "true");
   loadUnits().finally(() => {
     els.unit.setAttribute("aria-busy", "false");
     els.unit.dataset.loaded = "true";
+  });
+  // Conflict marks arrive with the first table or just after it; redraw once they are known.
+  loadConflicts().then(() => {
+    if (conflictFields.size) refresh();
   });
   refresh();
 })();

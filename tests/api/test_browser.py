@@ -212,3 +212,49 @@ def test_documents_deep_link_highlights_lines(
         == PLAN
     )
     page.screenshot(path=str(artifacts / f"documents-line-{first}.png"))
+
+
+def test_deadlines_marks_conflicts_and_downloads_report(
+    page: Page, live_server_url: str, artifacts: Path
+) -> None:
+    page.goto(f"{live_server_url}/deadlines?as_of=2024-08-15")
+    note = page.get_by_test_id("conflicts-note")
+    note.wait_for()
+    assert "ghi khác" in note.inner_text()
+    page.get_by_test_id("conflict-mark").first.wait_for()
+    marked = page.locator("[data-testid=task-row][data-conflict]")
+    assert marked.count() >= 1
+    assert set(marked.first.get_attribute("data-conflict").split()) <= {
+        "deadline",
+        "lead",
+        "status",
+    }
+
+    select = page.get_by_test_id("unit-filter")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=unit-filter] option')]"
+        ".some(o => o.value.normalize('NFC').includes(n))",
+        arg=UNIT,
+    )
+    values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+    unit = next(v for v in values if nfc(v) == nfc(UNIT))
+    select.select_option(value=unit)
+    page.wait_for_function(
+        "u => document.getElementById('summary').textContent.includes(u)", arg=unit
+    )
+    link = urlparse(page.get_by_test_id("report-docx").get_attribute("href"))
+    assert link.path == "/v1/reports/01"
+    assert parse_qs(link.query) == {"format": ["docx"], "as_of": ["2024-08-15"], "unit": [unit]}
+    page.screenshot(path=str(artifacts / "deadlines-conflicts.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("report-docx").click()
+    saved = artifacts / "bao-cao-phu-luc-01.docx"
+    download_info.value.save_as(saved)
+    from docx import Document
+
+    table = Document(str(saved)).tables[0]
+    assert table.rows[0].cells[0].text == "STT"
+    rows = [r for r in table.rows[1:] if r.cells[0].text.isdigit()]
+    served = page.request.get(f"{live_server_url}{link.path}?{link.query}")
+    assert len(rows) == int(served.headers["x-report-rows"]) > 0
