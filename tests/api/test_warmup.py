@@ -1,0 +1,50 @@
+"""Warm start: the app loads the model, index and caches at startup; /readyz waits for it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.embeddings import shared_embeddings
+from rag.warmup import WARM_UP_QUESTIONS
+from tests.conftest import make_settings
+
+
+def test_startup_warms_up_before_the_first_request(corpus_settings) -> None:
+    app = create_app(corpus_settings)
+    assert not app.state.serving.warmed
+    with TestClient(app) as client:
+        state = app.state.serving
+        assert state.warmed and state.warm_up_ms > 0
+        settings = corpus_settings
+        model = shared_embeddings(
+            settings.embedding_model, settings.embedding_batch_size, settings.dense_max_tokens
+        )
+        assert model._model is not None  # the embedding model is loaded already
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["warm_up_ms"] > 0
+        started = time.perf_counter()
+        answer = client.post("/v1/ask", json={"question": "Ai chủ trì số hóa hồ sơ hộ tịch?"})
+        assert answer.status_code == 200
+        # Loading the model alone takes seconds; a warmed app answers in well under one.
+        assert time.perf_counter() - started < 1.0
+        state.assistant.close()
+
+
+def test_without_an_index_startup_succeeds_and_readyz_says_not_ready(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, tmp_path / "corpus")
+    with TestClient(create_app(settings, dense=False)) as client:
+        assert client.app.state.serving.warmed is False
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["status"] == "not-ready"
+
+
+def test_warm_up_questions_are_answered(assistant) -> None:
+    for question in WARM_UP_QUESTIONS:
+        assert assistant.ask(question).answer
+    assert assistant.warm_up() > 0
