@@ -60,9 +60,10 @@ _NOT_A_QUANTITY = re.compile(
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def quantities(text: str) -> set[str]:
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def quantities(text: str) -> frozenset[str]:
     """Numbers that can answer "bao nhiêu": not dates, years, levels or document numbers."""
-    return set(_QUANTITY.findall(_NOT_A_QUANTITY.sub(" ", text)))
+    return frozenset(_QUANTITY.findall(_NOT_A_QUANTITY.sub(" ", text)))
 
 
 def fits_shape(sentence: str, intents: Iterable[str], question: str = "") -> bool:
@@ -94,9 +95,17 @@ class TermWeights:
             df.update(token_set(text))
         self.total = max(total, 1)
         self.df = df
+        self._idf: dict[str, float] = {}
 
     def idf(self, token: str) -> float:
-        return math.log(1 + self.total / (1 + self.df.get(token, 0)))
+        # Memoized: scoring the candidate sentences of one answer asks for ~500 idfs.
+        # Only indexed tokens are kept: the vocabulary bounds the memo, questions do not.
+        value = self._idf.get(token)
+        if value is None:
+            value = math.log(1 + self.total / (1 + self.df.get(token, 0)))
+            if token in self.df:
+                self._idf[token] = value
+        return value
 
     def known(self, token: str) -> bool:
         return token in self.df

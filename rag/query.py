@@ -129,6 +129,7 @@ def find_periods(text: str) -> tuple[str, ...]:
     return tuple(periods)
 
 
+@lru_cache(maxsize=1024)
 def _alias_pattern(name: str) -> re.Pattern[str]:
     words = re.findall(r"[0-9a-z/]+", fold(name))
     return re.compile(

@@ -9,6 +9,7 @@ are the strongest keys and get an exact-match boost; a document named in the que
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,8 @@ DOC_NUMBER_BOOST = 0.35
 NAMED_DOC_BOOST = 0.2
 SOURCE_PENALTY = 0.55
 UNIT_BOOST = 0.08
+# Remembered chunk matches per unit or document number (a bounded working set).
+HIT_MEMO_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class HybridSearcher:
         self._squashed = [squash(b) for b in bodies]
         self._folded = [fold(b) for b in bodies]
         self._sections = [fold(c.section) for c in files.chunks]
+        self._hit_memo: dict[tuple[str, ...], np.ndarray] = {}
 
     def dense_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.files.chunks), dtype=np.float32)
@@ -119,25 +123,45 @@ class HybridSearcher:
         boosts = np.zeros(len(self.files.chunks), dtype=np.float32)
         for number in analysis.doc_numbers:
             if number.key != number.number:
-                hit = [number.key in text for text in self._squashed]
-                boosts += DOC_NUMBER_BOOST * np.asarray(hit, dtype=np.float32)
+                boosts += DOC_NUMBER_BOOST * self._hits(("key", number.key), self._has_key)
             else:
                 kind = fold(number.text).split(number.number)[0].replace(" so ", " ").strip()
-                pattern = re.compile(rf"\b{re.escape(kind)}\s+(?:so\s+)?0*{int(number.number)}\b")
-                hit = [bool(pattern.search(text)) for text in self._folded]
-                boosts += NAMED_DOC_BOOST * np.asarray(hit, dtype=np.float32)
+                named = ("named", kind, str(int(number.number)))
+                boosts += NAMED_DOC_BOOST * self._hits(named, self._names_document)
         if analysis.units:
             # A row that names the unit, or a passage whose own heading is about the unit
             # ("3.1 Bộ Tư Pháp:" under the recommendations of a report).
-            folded_units = [fold(u) for u in analysis.units]
-            hit = [
-                any(u in (text if c.kind == "row" else section) for u in folded_units)
-                for c, text, section in zip(
-                    self.files.chunks, self._folded, self._sections, strict=True
-                )
-            ]
-            boosts += UNIT_BOOST * np.asarray(hit, dtype=np.float32)
+            hit = np.zeros(len(self.files.chunks), dtype=np.float32)
+            for unit in analysis.units:
+                hit = np.maximum(hit, self._hits(("unit", fold(unit)), self._mentions_unit))
+            boosts += UNIT_BOOST * hit
         return boosts
+
+    def _hits(self, key: tuple[str, ...], find: Callable[..., list[bool]]) -> np.ndarray:
+        """Which chunks match a document number or unit: a scan of every chunk, remembered,
+        since the same few units and numbers come back question after question."""
+        hits = self._hit_memo.get(key)
+        if hits is None:
+            if len(self._hit_memo) >= HIT_MEMO_SIZE:
+                self._hit_memo.clear()
+            hits = np.asarray(find(*key[1:]), dtype=np.float32)
+            self._hit_memo[key] = hits
+        return hits
+
+    def _has_key(self, key: str) -> list[bool]:
+        return [key in text for text in self._squashed]
+
+    def _names_document(self, kind: str, number: str) -> list[bool]:
+        pattern = re.compile(rf"\b{re.escape(kind)}\s+(?:so\s+)?0*{number}\b")
+        return [bool(pattern.search(text)) for text in self._folded]
+
+    def _mentions_unit(self, unit: str) -> list[bool]:
+        return [
+            unit in (text if c.kind == "row" else section)
+            for c, text, section in zip(
+                self.files.chunks, self._folded, self._sections, strict=True
+            )
+        ]
 
     def _filter_mask(
         self, source: str | None, kind: str | None, doc_kind: str | None
