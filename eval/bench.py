@@ -31,7 +31,7 @@ from eval.runner import GoldItem, contains_all, covers, load_gold
 from rag.schemas import Answer
 from rag.settings import get_settings
 
-READY_TIMEOUT_S = 180.0
+READY_TIMEOUT_S = 600.0
 
 
 def score(items: list[GoldItem], ask: Callable[[str], Answer]) -> dict[str, float]:
@@ -86,12 +86,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, workers: int | None) -> subprocess.Popen:
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
+def start_server(port: int, workers: int | None, log: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--no-access-log"]
     if workers:
         command += ["--workers", str(workers)]
     env = {**os.environ, "DA06_RATE_LIMIT_PER_MINUTE": "0", "HF_HUB_OFFLINE": "1"}
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as handle:
+        return subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
 
 
 def wait_ready(base_url: str, server: subprocess.Popen) -> float:
@@ -122,7 +124,7 @@ def first_answers_ms(base_url: str, questions: list[str], count: int = 3) -> lis
 def http_bench(questions: list[str], clients: list[int], seconds: float, workers: int | None):
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    server = start_server(port, workers)
+    server = start_server(port, workers, Path("var/bench-server.log"))
     try:
         ready_s = wait_ready(base_url, server)
         # Every worker warms up at its own startup; wait until all have (readyz hits one).

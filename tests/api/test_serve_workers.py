@@ -24,6 +24,8 @@ def test_default_is_one_worker_per_core(monkeypatch) -> None:
     # Each worker process builds its own state from the factory.
     assert calls["app"] == "api.app:create_app" and calls["factory"] is True
     assert calls["port"] == 8123
+    # Warm-up must not read as a hung worker.
+    assert calls["timeout_worker_healthcheck"] >= 60
 
 
 def test_workers_option_is_passed_through_and_checked(monkeypatch) -> None:
