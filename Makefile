@@ -52,9 +52,10 @@ test: install browser lint
 eval: install
 	$(VENV)/bin/da06 eval --baseline --report var/eval-report.json
 
-bench: install
+# Ours vs the naive baseline in process, then an HTTP load test (1, 8, 32 clients) on loopback.
+bench: ingest
 	$(PY) eval/bench_ingest.py
-	$(PY) eval/bench_query.py
+	$(PY) eval/bench.py --gold eval/dev.jsonl
 
 clean:
 	rm -rf var .pytest_cache

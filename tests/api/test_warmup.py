@@ -48,3 +48,24 @@ def test_warm_up_questions_are_answered(assistant) -> None:
     for question in WARM_UP_QUESTIONS:
         assert assistant.ask(question).answer
     assert assistant.warm_up() > 0
+
+
+def test_a_new_index_version_is_warmed_before_it_serves(
+    tmp_path: Path, small_corpus: Path, monkeypatch
+) -> None:
+    from api import state as state_module
+    from api.state import ServingState
+    from ingest.build import ingest_corpus
+
+    settings = make_settings(tmp_path, small_corpus)
+    ingest_corpus(settings)
+    worker = ServingState(settings, dense=False)
+    assert worker.warm_up() and worker.warmed
+    (small_corpus / "them.txt").write_text("Bưu điện Thành phố đánh số nhà.\n", encoding="utf-8")
+    second = ingest_corpus(settings)
+    monkeypatch.setattr(state_module, "POINTER_CHECK_S", 0.0)
+    time.sleep(0.01)
+    fresh = worker.assistant
+    assert fresh.version == second.version
+    # The warm-up questions were answered on the new version before it was swapped in.
+    assert fresh.composer.weights._idf
