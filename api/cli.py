@@ -112,7 +112,8 @@ def serve(
     workers: Annotated[
         int | None,
         typer.Option(
-            min=1, help="Số tiến trình (mặc định: một mỗi lõi CPU); mỗi tiến trình tự nạp chỉ mục"
+            min=1,
+            help="Số tiến trình (mặc định: một mỗi lõi CPU; cần Chroma server khi > 1 và có tải lên)",
         ),
     ] = None,
     access_log: Annotated[bool, typer.Option(help="Ghi nhật ký từng yêu cầu")] = True,
