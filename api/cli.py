@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
+WORKER_HEALTHCHECK_S = 120
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -114,13 +116,41 @@ def serve(
     host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng")] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Số tiến trình (cần Chroma server khi > 1 và có tải lên)")
-    ] = 1,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Số tiến trình (mặc định: một mỗi lõi CPU; cần Chroma server khi > 1 và có tải lên)",
+        ),
+    ] = None,
+    access_log: Annotated[bool, typer.Option(help="Ghi nhật ký từng yêu cầu")] = True,
 ) -> None:
     """Chạy API và trang chat trên http://HOST:PORT."""
     import uvicorn
 
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    workers = workers or default_workers()
+    if workers > 1:
+        # One torch thread per worker: N workers each spinning N threads oversubscribe the
+        # cores, and a question embeds one short text, which gains nothing from threads.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # An import string and a factory: each worker process builds (and warms up) its own state.
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        # Warm-up (model load, first answers) keeps a worker busy at startup; on a loaded
+        # machine that outlasts uvicorn's 5 s default and the worker would be killed.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+    )
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 @app.command(name="eval")

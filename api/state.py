@@ -25,6 +25,7 @@ class ServingState:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self.write_lock = threading.Lock()
+        self.warm_up_ms: float | None = None
 
     @property
     def assistant(self) -> Assistant:
@@ -44,11 +45,28 @@ class ServingState:
         except IndexNotFound:
             return False
 
+    @property
+    def warmed(self) -> bool:
+        return self.warm_up_ms is not None
+
+    def warm_up(self) -> bool:
+        """Load the current index and answer the warm-up questions once; False when there is
+        no index yet (the server starts anyway and warms up with the first index)."""
+        if self.warmed:
+            return True
+        try:
+            self.warm_up_ms = self.assistant.warm_up()
+        except IndexNotFound:
+            return False
+        return True
+
     def refresh(self) -> None:
         """Load the current version if it changed (after an ingest by this or another worker)."""
         latest = current_version(self.settings.index_dir)
         if latest is None or (self._assistant is not None and latest == self._assistant.version):
             return
         fresh = Assistant.load(self.settings, dense=self.dense)
+        # Warmed aside, so the first question on the new version is not the slow one.
+        fresh.warm_up()
         with self._lock:
             self._assistant = fresh

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from rag.chroma import vector_store
 from rag.compose import Composer, Composition, TaskListing
+from rag.dense_gate import DenseGate
 from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
@@ -25,6 +26,7 @@ from rag.settings import Settings
 from rag.taskstore import TaskFilter, TaskStore
 from rag.text import fold, normalize, squash
 from rag.units import Gazetteer, default_gazetteer
+from rag.warmup import warm_up
 
 _STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
 FOLLOW_UP_MAX_WORDS = 1
@@ -125,7 +127,7 @@ class Assistant:
             )
             vectors = vector_store(settings, files.path / CHROMA_DIR, files.version, embeddings)
         tasks = TaskStore(files.path / TASKS_FILE)
-        searcher = HybridSearcher(files, vectors, settings.fusion)
+        searcher = HybridSearcher(files, vectors, settings.fusion, DenseGate(settings.dense_margin))
         return cls(settings, files, tasks, searcher, default_gazetteer())
 
     @property
@@ -134,6 +136,10 @@ class Assistant:
 
     def close(self) -> None:
         self.tasks.close()
+
+    def warm_up(self) -> float:
+        """Load the model and fill the caches with warm-up questions; milliseconds taken."""
+        return warm_up(self, self.searcher)
 
     def analyse(self, question: str) -> QueryAnalysis:
         units = tuple(self.gazetteer.find_in_text(normalize(question)))

@@ -8,9 +8,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rag.query import expansions
-from rag.text import fold, index_tokens
+from rag.text import TOKEN_CACHE_SIZE, fold, token_set
 
 _SENTENCE_SPLIT = re.compile(
     r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ(“\"-])|(?<=;)\s+(?=[A-ZĐÀ-Ỹ(“\"0-9-])|\s+(?=-\s)|\s+(?=\(\d+\)\s)"
@@ -59,9 +60,10 @@ _NOT_A_QUANTITY = re.compile(
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def quantities(text: str) -> set[str]:
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def quantities(text: str) -> frozenset[str]:
     """Numbers that can answer "bao nhiêu": not dates, years, levels or document numbers."""
-    return set(_QUANTITY.findall(_NOT_A_QUANTITY.sub(" ", text)))
+    return frozenset(_QUANTITY.findall(_NOT_A_QUANTITY.sub(" ", text)))
 
 
 def fits_shape(sentence: str, intents: Iterable[str], question: str = "") -> bool:
@@ -90,19 +92,27 @@ class TermWeights:
         total = 0
         for text in texts:
             total += 1
-            df.update(set(index_tokens(text)))
+            df.update(token_set(text))
         self.total = max(total, 1)
         self.df = df
+        self._idf: dict[str, float] = {}
 
     def idf(self, token: str) -> float:
-        return math.log(1 + self.total / (1 + self.df.get(token, 0)))
+        # Memoized: scoring the candidate sentences of one answer asks for ~500 idfs.
+        # Only indexed tokens are kept: the vocabulary bounds the memo, questions do not.
+        value = self._idf.get(token)
+        if value is None:
+            value = math.log(1 + self.total / (1 + self.df.get(token, 0)))
+            if token in self.df:
+                self._idf[token] = value
+        return value
 
     def known(self, token: str) -> bool:
         return token in self.df
 
 
 def overlap_score(query_tokens: Iterable[str], text: str, weights: TermWeights) -> float:
-    present = set(index_tokens(text))
+    present = token_set(text)
     return sum(
         weights.idf(t) * (1.5 if "_" in t else 1.0) for t in set(query_tokens) if t in present
     )
@@ -117,10 +127,16 @@ def coverage(query_tokens: Iterable[str], text: str, weights: TermWeights) -> fl
     unigrams = {t for t in query_tokens if "_" not in t and t == fold(t)}
     if not unigrams:
         return 0.0
-    present = set(index_tokens(text)) | set(index_tokens(" . ".join(expansions(text))))
+    present = _tokens_with_expansions(text)
     total = sum(weights.idf(t) for t in unigrams)
     found = sum(weights.idf(t) for t in unigrams if t in present)
     return found / total if total else 0.0
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _tokens_with_expansions(text: str) -> frozenset[str]:
+    # Memoized: composition asks about the same passages and sentences for every candidate.
+    return token_set(text) | token_set(" . ".join(expansions(text)))
 
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[,;:)])\s+|\s+(?=\()")

@@ -147,4 +147,21 @@ class IndexFiles:
     def lexical_scores(self, tokens: list[str]) -> np.ndarray:
         if not tokens:
             return np.zeros(len(self.chunks), dtype=np.float32)
-        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+        if self.bm25.nonoccurrence_array is not None:
+            return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+        return bm25_scores(self.bm25.scores, self.bm25.get_tokens_ids(tokens))
+
+
+def bm25_scores(index: dict, token_ids: list[int]) -> np.ndarray:
+    """BM25 scores of every chunk for a query, from bm25s's precomputed sparse matrix.
+
+    The same sums in the same order as ``bm25s.BM25.get_scores``, but one fancy-indexed add
+    per token instead of ``np.add.at`` (a chunk appears once per token column, so the two
+    agree exactly), which is several times faster on the hundred-odd tokens of a question.
+    """
+    data, indices, indptr = index["data"], index["indices"], index["indptr"]
+    scores = np.zeros(index["num_docs"], dtype=np.float32)
+    for token in token_ids:
+        start, end = indptr[token], indptr[token + 1]
+        scores[indices[start:end]] += data[start:end]
+    return scores

@@ -136,6 +136,7 @@ def _word_pattern(word: str, previous: str | None) -> str:
     return re.escape(word)
 
 
+@lru_cache(maxsize=1024)
 def _alias_pattern(name: str) -> re.Pattern[str]:
     words = re.findall(r"[0-9a-z/]+", fold(name))
     parts: list[str] = []

@@ -9,6 +9,7 @@ are the strongest keys and get an exact-match boost; a document named in the que
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict
 
+from rag.dense_gate import DenseGate
 from rag.index import IndexFiles
 from rag.query import QueryAnalysis
 from rag.schemas import Chunk
@@ -35,6 +37,8 @@ UNIT_BOOST = 0.08
 # BLAS kernels) and must not decide between two chunks. Ties then fall to RANKING_KEYS.
 SCORE_DECIMALS = 4
 KIND_ORDER = {"row": 0, "section": 1}
+# Remembered chunk matches per unit or document number (a bounded working set).
+HIT_MEMO_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,17 @@ class ScoredChunk:
 
 class HybridSearcher:
     def __init__(
-        self, files: IndexFiles, vectors: VectorStore | None, fusion: str = "weighted"
+        self,
+        files: IndexFiles,
+        vectors: VectorStore | None,
+        fusion: str = "weighted",
+        gate: DenseGate | None = None,
     ) -> None:
         self.files = files
         self.vectors = vectors
         self.fusion = fusion
+        # Without a gate every query runs the dense leg, as before gating existed.
+        self.gate = gate or DenseGate(margin=float("inf"))
         # Document-number matching looks at the body only: every chunk repeats its title,
         # and a title such as "Công văn 4709/CV-TCTTKĐA …" would otherwise match everywhere.
         bodies = [chunk_body(c) for c in files.chunks]
@@ -59,6 +69,7 @@ class HybridSearcher:
         self._folded = [fold(b) for b in bodies]
         self._sections = [fold(c.section) for c in files.chunks]
         self._document_order = {source: n for n, source in enumerate(files.documents)}
+        self._hit_memo: dict[tuple[str, ...], np.ndarray] = {}
 
     def dense_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.files.chunks), dtype=np.float32)
@@ -87,11 +98,13 @@ class HybridSearcher:
     ) -> list[ScoredChunk]:
         """Top ``k`` chunks; ``source``/``kind``/``doc_kind`` are hard metadata filters."""
         lexical = self.files.lexical_scores(list(analysis.tokens))
-        dense = self.dense_scores(analysis.normalized)
-        fused = self._fuse(lexical, dense)
-        fused = fused + self._boosts(analysis)
-        fused = fused * self._source_weights(analysis)
-        fused = fused * self._filter_mask(source, kind, doc_kind)
+        boosts = self._boosts(analysis)
+        weights = self._source_weights(analysis) * self._filter_mask(source, kind, doc_kind)
+        dense = np.zeros_like(lexical)
+        fused = (self._fuse(lexical, dense) + boosts) * weights
+        if self.vectors is not None and self.gate.needs_dense(fused, self.fusion):
+            dense = self.dense_scores(analysis.normalized)
+            fused = (self._fuse(lexical, dense) + boosts) * weights
         order = self._ranked(np.round(fused, SCORE_DECIMALS), analysis)[:k]
         return [
             ScoredChunk(
@@ -135,25 +148,45 @@ class HybridSearcher:
         boosts = np.zeros(len(self.files.chunks), dtype=np.float32)
         for number in analysis.doc_numbers:
             if number.key != number.number:
-                hit = [number.key in text for text in self._squashed]
-                boosts += DOC_NUMBER_BOOST * np.asarray(hit, dtype=np.float32)
+                boosts += DOC_NUMBER_BOOST * self._hits(("key", number.key), self._has_key)
             else:
                 kind = fold(number.text).split(number.number)[0].replace(" so ", " ").strip()
-                pattern = re.compile(rf"\b{re.escape(kind)}\s+(?:so\s+)?0*{int(number.number)}\b")
-                hit = [bool(pattern.search(text)) for text in self._folded]
-                boosts += NAMED_DOC_BOOST * np.asarray(hit, dtype=np.float32)
+                named = ("named", kind, str(int(number.number)))
+                boosts += NAMED_DOC_BOOST * self._hits(named, self._names_document)
         if analysis.units:
             # A row that names the unit, or a passage whose own heading is about the unit
             # ("3.1 Bộ Tư Pháp:" under the recommendations of a report).
-            folded_units = [fold(u) for u in analysis.units]
-            hit = [
-                any(u in (text if c.kind == "row" else section) for u in folded_units)
-                for c, text, section in zip(
-                    self.files.chunks, self._folded, self._sections, strict=True
-                )
-            ]
-            boosts += UNIT_BOOST * np.asarray(hit, dtype=np.float32)
+            hit = np.zeros(len(self.files.chunks), dtype=np.float32)
+            for unit in analysis.units:
+                hit = np.maximum(hit, self._hits(("unit", fold(unit)), self._mentions_unit))
+            boosts += UNIT_BOOST * hit
         return boosts
+
+    def _hits(self, key: tuple[str, ...], find: Callable[..., list[bool]]) -> np.ndarray:
+        """Which chunks match a document number or unit: a scan of every chunk, remembered,
+        since the same few units and numbers come back question after question."""
+        hits = self._hit_memo.get(key)
+        if hits is None:
+            if len(self._hit_memo) >= HIT_MEMO_SIZE:
+                self._hit_memo.clear()
+            hits = np.asarray(find(*key[1:]), dtype=np.float32)
+            self._hit_memo[key] = hits
+        return hits
+
+    def _has_key(self, key: str) -> list[bool]:
+        return [key in text for text in self._squashed]
+
+    def _names_document(self, kind: str, number: str) -> list[bool]:
+        pattern = re.compile(rf"\b{re.escape(kind)}\s+(?:so\s+)?0*{number}\b")
+        return [bool(pattern.search(text)) for text in self._folded]
+
+    def _mentions_unit(self, unit: str) -> list[bool]:
+        return [
+            unit in (text if c.kind == "row" else section)
+            for c, text, section in zip(
+                self.files.chunks, self._folded, self._sections, strict=True
+            )
+        ]
 
     def _filter_mask(
         self, source: str | None, kind: str | None, doc_kind: str | None

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     dense_max_tokens: int = 128
     retrieve_k: int = 8
     fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
+    # Skip the question embedding when the lexical top chunk leads the second by more than
+    # this (fused-score units); "inf" always embeds. See rag/dense_gate.py and the README.
+    dense_margin: float = Field(default=0.05, ge=0)
 
     # Scanned pages (ingest/ocr.py): Tesseract model, raster resolution and limits.
     ocr_language: str = "vie"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -19,6 +20,11 @@ _ARTIFACTS = [
     re.compile(r"\*\*"),
 ]
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+# Answers fold and tokenize the same chunk texts and sentences again and again (thousands of
+# calls per answer over a few hundred distinct strings), so the pure functions below are
+# memoized. Bounded: an index fifty times larger must not grow memory without limit.
+TEXT_CACHE_SIZE = 1 << 15
+TOKEN_CACHE_SIZE = 1 << 13
 # The old convention puts the tone on the last vowel of an open "oa/oe/uy" syllable.
 _OLD_TONE_NUCLEI = ("oa", "oe", "uy")
 
@@ -54,6 +60,7 @@ def strip_artifacts(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def normalize(text: str) -> str:
     """NFC, one tone convention, no export artifacts, single spaces."""
     text = unicodedata.normalize("NFC", text)
@@ -63,6 +70,7 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def fold(text: str) -> str:
     """Accent-insensitive key: lower case, no diacritics, ``đ``→``d``, single spaces."""
     decomposed = unicodedata.normalize("NFD", text.lower())
@@ -81,6 +89,18 @@ def syllables(text: str) -> list[str]:
 
 
 def index_tokens(text: str) -> list[str]:
+    """Lexical tokens (a fresh list: callers may extend it)."""
+    return list(_index_tokens(text))
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def token_set(text: str) -> frozenset[str]:
+    """The distinct lexical tokens of a text, for membership tests against a question."""
+    return frozenset(_index_tokens(text))
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _index_tokens(text: str) -> tuple[str, ...]:
     """Lexical tokens: folded syllables and bigrams, plus accented ones where they differ.
 
     Folded tokens let questions typed without diacritics match; accented tokens reward
@@ -98,9 +118,10 @@ def index_tokens(text: str) -> list[str]:
         for a, b, fa, fb in zip(words, words[1:], folded, folded[1:], strict=False)
         if (a, b) != (fa, fb)
     )
-    return tokens
+    return tuple(tokens)
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def squash(text: str) -> str:
     """Folded text with every non-alphanumeric removed: compares ``276/TB-VPCP`` and ``276 / tb - vpcp``."""
     return re.sub(r"[^0-9a-z]", "", fold(text))

@@ -135,6 +135,11 @@ class Gazetteer:
             for spelling in unit.loose:
                 self._loose.setdefault(_key(spelling), unit.name)
         self._exact.pop("", None)
+        # Every leading part of every key: scanning text stops extending a window as soon as
+        # its words cannot begin any name, instead of trying every window size at every word.
+        self._key_prefixes = {
+            key[:end] for key in (*self._exact, *self._loose) for end in range(1, len(key) + 1)
+        }
         # Free text is scanned in windows of words; an alias may span a few more words
         # in text than in the list ("TT&TT" is two words, "TTTT" one).
         longest = max(
@@ -249,15 +254,20 @@ class Gazetteer:
         found: list[Match] = []
         i = 0
         while i < len(words):
-            for size in range(min(self._window, len(words) - i), 0, -1):
-                key = "".join(w[0] for w in words[i : i + size])
+            key, longest = "", None
+            for size in range(1, min(self._window, len(words) - i) + 1):
+                key += words[i + size - 1][0]
+                if key not in self._key_prefixes:
+                    break
                 name = self._exact.get(key) or (self._loose.get(key) if loose else None)
                 if name:
-                    found.append(Match(name, words[i][1], words[i + size - 1][2]))
-                    i += size
-                    break
-            else:
+                    longest = (name, size)
+            if longest is None:
                 i += 1
+                continue
+            name, size = longest
+            found.append(Match(name, words[i][1], words[i + size - 1][2]))
+            i += size
         return found
 
     def find_in_text(self, text: str) -> list[str]:

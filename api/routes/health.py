@@ -25,6 +25,8 @@ def healthz(state: ServingState = Depends(serving_state)) -> JSONResponse:
 def readyz(state: ServingState = Depends(serving_state)) -> JSONResponse:
     try:
         assistant = state.assistant
+        # Ready means warmed up: the model is loaded and the warm-up questions were answered.
+        state.warm_up()
     except IndexNotFound as exc:
         return JSONResponse({"status": "not-ready", "detail": str(exc)}, status_code=503)
     return JSONResponse(
@@ -34,5 +36,6 @@ def readyz(state: ServingState = Depends(serving_state)) -> JSONResponse:
             "documents": len(assistant.files.documents),
             "chunks": len(assistant.files.chunks),
             "tasks": assistant.tasks.count(),
+            "warm_up_ms": round(state.warm_up_ms or 0.0, 1),
         }
     )
