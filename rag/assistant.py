@@ -24,7 +24,7 @@ from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
 from rag.taskstore import TaskFilter, TaskStore
-from rag.text import fold, normalize, squash
+from rag.text import fold, has_diacritics, normalize, squash, syllables
 from rag.units import Gazetteer, default_gazetteer
 from rag.warmup import warm_up
 
@@ -77,6 +77,10 @@ def _words_only(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()
 
 
+def _accented_words(text: str) -> str:
+    return " ".join(syllables(text))
+
+
 class Assistant:
     def __init__(
         self,
@@ -92,18 +96,12 @@ class Assistant:
         self.searcher = searcher
         self.gazetteer = gazetteer
         self.aliases = {s: d.aliases for s, d in files.documents.items()}
-        self._folded_corpus = (
-            " "
-            + _words_only(
-                " ".join(
-                    line
-                    for d in files.documents.values()
-                    for page in d.pages
-                    for line in page["lines"]
-                )
-            )
-            + " "
+        corpus_text = " ".join(
+            line for d in files.documents.values() for page in d.pages for line in page["lines"]
         )
+        self._folded_corpus = f" {_words_only(corpus_text)} "
+        # Typed with diacritics, "Sở Ngoại vụ" must not be found as "cơ sở ngoài".
+        self._accented_corpus = f" {_accented_words(corpus_text)} "
         self._row_chunks = {
             (c.source, c.page, c.line_start): c for c in files.chunks if c.kind == "row"
         }
@@ -146,6 +144,8 @@ class Assistant:
         return analyse(question, units=units, aliases=self.aliases)
 
     def corpus_mentions(self, phrase: str) -> bool:
+        if has_diacritics(phrase):
+            return f" {_accented_words(phrase)} " in self._accented_corpus
         return f" {_words_only(phrase)} " in self._folded_corpus
 
     def retriever(self) -> HybridRetriever:

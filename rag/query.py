@@ -230,6 +230,16 @@ def _abbreviation(word: str) -> bool:
     return sum(ch.isupper() for ch in word) >= 2
 
 
+# A body named by its head word and the capitalized word after it ("Sở Ngoại vụ" -> "Sở
+# Ngoại", "Bộ Ngoại giao"): such names continue in lower case, so capital runs miss them.
+# Abbreviations ("Bộ TT&TT") are left to the gazetteer.
+_UNIT_NAME = re.compile(
+    r"\b(?:Sở|Bộ|Ban|Cục|Tổng cục|Ủy ban|Công an|Trung tâm|Văn phòng|Thanh tra|Viện"
+    r"|So|Bo|Cuc|Tong cuc|Uy ban|Cong an|Trung tam|Van phong|Vien)"
+    r"\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\b(?![&/-])"
+)
+
+
 def named_entities(normalized_question: str) -> tuple[str, ...]:
     """Places and proper names the question is about ("Quận 7", "tỉnh Nghệ An", "Bình Dương").
 
@@ -237,6 +247,7 @@ def named_entities(normalized_question: str) -> tuple[str, ...]:
     matched elsewhere. A capital at the very start of the question is only sentence case.
     """
     found = [m.group(0) for m in _ADMIN_PLACE.finditer(normalized_question)]
+    found += [m.group(0) for m in _UNIT_NAME.finditer(normalized_question)]
     run: list[str] = []
     tokens = _WORD_RUN.findall(normalized_question)
     for position, token in enumerate([*tokens, "."]):

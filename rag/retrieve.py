@@ -34,7 +34,7 @@ NAMED_DOC_BOOST = 0.2
 SOURCE_PENALTY = 0.55
 UNIT_BOOST = 0.08
 # Scores are compared at this precision: differences below it are float noise (thread counts,
-# BLAS kernels) and must not decide between two chunks. Ties then fall to RANKING_KEYS.
+# BLAS kernels) and must not decide between two chunks. Ties then fall to ``_ranked``'s keys.
 SCORE_DECIMALS = 4
 KIND_ORDER = {"row": 0, "section": 1}
 # Remembered chunk matches per unit or document number (a bounded working set).
@@ -68,7 +68,18 @@ class HybridSearcher:
         self._squashed = [squash(b) for b in bodies]
         self._folded = [fold(b) for b in bodies]
         self._sections = [fold(c.section) for c in files.chunks]
-        self._document_order = {source: n for n, source in enumerate(files.documents)}
+        self._source_index = {source: n for n, source in enumerate(files.documents)}
+        unknown = len(self._source_index)
+        self._source_codes = np.asarray(
+            [self._source_index.get(c.source, unknown) for c in files.chunks], dtype=np.int64
+        )
+        self._document_rank = self._source_codes
+        self._kind_rank = np.asarray(
+            [KIND_ORDER.get(c.kind, len(KIND_ORDER)) for c in files.chunks], dtype=np.int64
+        )
+        ids = [c.id for c in files.chunks]
+        self._id_rank = np.empty(len(ids), dtype=np.int64)
+        self._id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
         self._hit_memo: dict[tuple[str, ...], np.ndarray] = {}
 
     def dense_scores(self, query: str) -> np.ndarray:
@@ -117,25 +128,14 @@ class HybridSearcher:
             if fused[i] > 0
         ]
 
-    def _ranked(self, fused: np.ndarray, analysis: QueryAnalysis) -> list[int]:
+    def _ranked(self, fused: np.ndarray, analysis: QueryAnalysis) -> np.ndarray:
         """Positions by score, ties broken by explicit keys, never by iteration order:
         the document the question names, then the more specific chunk kind (a table row
-        over a section), then the document's order in the manifest, then the chunk id."""
+        over a section), then the document's order in the corpus, then the chunk id."""
         named = analysis.sources[0] if analysis.sources else None
-        candidates = np.flatnonzero(fused > 0)
-        return sorted(
-            (int(i) for i in candidates),
-            key=lambda i: (-float(fused[i]), *self._tie_keys(i, named)),
-        )
-
-    def _tie_keys(self, position: int, named: str | None) -> tuple[int, int, int, str]:
-        chunk = self.files.chunks[position]
-        return (
-            0 if chunk.source == named else 1,
-            KIND_ORDER.get(chunk.kind, 2),
-            self._document_order.get(chunk.source, len(self._document_order)),
-            chunk.id,
-        )
+        not_named = self._source_codes != self._source_index.get(named, -1)
+        order = np.lexsort((self._id_rank, self._document_rank, self._kind_rank, not_named, -fused))
+        return order[fused[order] > 0]
 
     def _fuse(self, lexical: np.ndarray, dense: np.ndarray) -> np.ndarray:
         if self.fusion == "rrf":
