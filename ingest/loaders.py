@@ -18,6 +18,7 @@ from docx.table import Table
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
+from ingest.table_readers import with_tables
 from rag.errors import CorruptDocument, Da06Error, EmptyDocument, EncodingError, UnsupportedFileType
 from rag.schemas import LoadedDocument, Page
 
@@ -184,11 +185,12 @@ def load_document(path: Path, corpus_dir: Path) -> LoadedDocument:
     data = path.read_bytes()
     if not data.strip():
         raise EmptyDocument(f"Tệp {source} rỗng / file {source} is empty")
-    return LoadedDocument(
+    loaded = LoadedDocument(
         source=source,
         pages=loader(data, source),
         content_hash=hashlib.sha256(data).hexdigest(),
     )
+    return with_tables(loaded, data, PurePosixPath(source).suffix.lower())
 
 
 def _corpus_files(corpus_dir: Path) -> list[Path]:

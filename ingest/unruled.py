@@ -1,0 +1,162 @@
+"""Unruled tables on a PDF page: columns from white space, rows from the number column.
+
+Without ruling lines the table is found by its header: a line naming several column
+roles ("TT  Nội dung, nhiệm vụ  Đơn vị chủ trì  Thời hạn"). Below it, the columns are
+the vertical rivers of white space that no word of the header or the rows crosses; the
+table ends at a line that crosses most rivers (prose spans the page) or after a tall gap.
+A row starts where the row-number column holds text; lines in between continue its
+cells (wrapped text). A line opening with "I." / "A." across the columns is a group row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.columns import ColumnVocabulary
+from ingest.pdf_lines import TextLine, Word
+from rag.text import fold
+
+# A header line names at least this many roles.
+MIN_HEADER_ROLES = 3
+# Header text may wrap inside its columns over a few lines.
+MAX_HEADER_LINES = 3
+# A river narrower than this share of the text height is a space between words.
+MIN_GAP_SHARE = 0.4
+# A vertical gap this many line heights tall ends the table.
+MAX_LINE_GAP = 2.5
+
+_GROUP_START = re.compile(r"^(?:[IVX]{1,4}|[A-ZĐ])[.)]?$|^(?:[IVX]{1,4}|[A-ZĐ])\.\S")
+
+Rows = list[tuple[tuple[str, ...], float, float]]
+
+
+def roles_named(text: str, vocabulary: ColumnVocabulary) -> set[str]:
+    """Roles whose phrases occur in a line, each word used once (longest phrases first)."""
+    words = " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    key = f" {words} "
+    found = set()
+    for phrase, role in vocabulary.phrases:
+        if f" {phrase} " in key:
+            found.add(role)
+            key = key.replace(f" {phrase} ", " | ", 1)
+    return found
+
+
+def _is_group_line(line: TextLine) -> bool:
+    """'I. VỀ CÔNG TÁC ...', 'A Nhiệm vụ chung ...': a letter, then a capitalised title."""
+    words = line.words
+    return (
+        len(words) > 1
+        and bool(_GROUP_START.match(words[0].text))
+        and (words[0].text.endswith(".") or words[1].text[:1].isupper())
+    )
+
+
+def _gaps(lines: Sequence[TextLine], min_gap: float) -> list[tuple[float, float]]:
+    spans = sorted((w.x0, w.x1) for line in lines for w in line.words)
+    gaps = []
+    end = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - end >= min_gap:
+            gaps.append((end, x0))
+        end = max(end, x1)
+    return gaps
+
+
+def _closed(before: Sequence[tuple[float, float]], after: Sequence[tuple[float, float]]) -> int:
+    """How many rivers a line filled: a row narrows the header's wide gaps, prose closes them."""
+    return sum(1 for a, b in before if not any(x < b and y > a for x, y in after))
+
+
+def _header_at(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> int | None:
+    for index, line in enumerate(lines):
+        if len(roles_named(line.text, vocabulary)) >= MIN_HEADER_ROLES:
+            return index
+    return None
+
+
+def _header_band(lines: Sequence[TextLine], start: int) -> int:
+    """End of the header lines: the first line opening a row (a number) or a group."""
+    end = start + 1
+    while end < len(lines) and end - start < MAX_HEADER_LINES:
+        line = lines[end]
+        if line.words[0].text[:1].isdigit() or _is_group_line(line):
+            break
+        if line.top - lines[end - 1].bottom > lines[end - 1].height:
+            break
+        end += 1
+    return end
+
+
+def _body_end(
+    lines: Sequence[TextLine], band: Sequence[TextLine], start: int, min_gap: float
+) -> int:
+    body: list[TextLine] = []
+    for index in range(start, len(lines)):
+        line = lines[index]
+        previous = body[-1] if body else band[-1]
+        if line.top - previous.bottom > MAX_LINE_GAP * previous.height:
+            return index
+        if _is_group_line(line):
+            body.append(line)
+            continue
+        table = [*band, *(b for b in body if not _is_group_line(b))]
+        gaps = _gaps(table, min_gap)
+        if len(gaps) >= 2 and _closed(gaps, _gaps([*table, line], min_gap)) * 2 > len(gaps):
+            return index
+        body.append(line)
+    return len(lines)
+
+
+def _column_of(word: Word, bounds: Sequence[float]) -> int:
+    return sum(1 for bound in bounds if word.middle > bound)
+
+
+def _cells(lines: Sequence[TextLine], bounds: Sequence[float]) -> tuple[str, ...]:
+    parts: list[list[str]] = [[] for _ in range(len(bounds) + 1)]
+    for line in lines:
+        for word in line.words:
+            parts[_column_of(word, bounds)].append(word.text)
+    return tuple(" ".join(p) for p in parts)
+
+
+def unruled_rows(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> list[Rows]:
+    """The page's unruled table as rows of (cells, top, bottom); [] when there is none."""
+    start = _header_at(lines, vocabulary)
+    if start is None:
+        return []
+    band_end = _header_band(lines, start)
+    band = list(lines[start:band_end])
+    min_gap = MIN_GAP_SHARE * min(line.height for line in band)
+    end = _body_end(lines, band, band_end, min_gap)
+    body = list(lines[band_end:end])
+    gaps = _gaps([*band, *(b for b in body if not _is_group_line(b))], min_gap)
+    if len(gaps) < 2:
+        return []
+    bounds = [(a + b) / 2 for a, b in gaps]
+    rows: Rows = [(_cells(band, bounds), band[0].top, band[-1].bottom)]
+    row_column = 0
+    current: list[TextLine] = []
+    for line in body:
+        opens = _is_group_line(line) or any(
+            _column_of(w, bounds) == row_column for w in line.words[:1]
+        )
+        if opens and current:
+            rows.append(_row(current, bounds))
+            current = []
+        current.append(line)
+    if current:
+        rows.append(_row(current, bounds))
+    return [rows]
+
+
+def _row(
+    lines: Sequence[TextLine], bounds: Sequence[float]
+) -> tuple[tuple[str, ...], float, float]:
+    if _is_group_line(lines[0]):
+        text = " ".join(line.text for line in lines)
+        cells = (text, *("" for _ in bounds))
+    else:
+        cells = _cells(lines, bounds)
+    return cells, lines[0].top, lines[-1].bottom
