@@ -6,7 +6,8 @@ landscape, header repeated on every page, rows running over page breaks, page nu
 and a DOCX table with merged group rows (``eval/table_documents.py``), then loaded,
 parsed and turned into task records like any upload. A row matches when its lead units,
 coordinating units (as sets of folded names) and deadline (kind and end date) equal those
-of the same row from the text export; rows are paired by their task text.
+of the same row from the text export; rows are paired by their task text (in order,
+where a text recurs).
 
     python eval/table_uploads.py [--corpus corpus] [--json]
 """
@@ -62,17 +63,20 @@ def uploaded_tasks(data: bytes, name: str) -> list[TaskRecord]:
 
 
 def compare(expected: Sequence[TaskRecord], found: Sequence[TaskRecord]) -> dict:
-    by_text: dict[str, TaskRecord] = {}
+    # The same task text recurs under several groups (one row per ministry): pair the
+    # n-th expected row of a text with the n-th found row of that text.
+    by_text: dict[str, list[TaskRecord]] = {}
     for task in found:
-        by_text.setdefault(text_key(task.text), task)
+        by_text.setdefault(text_key(task.text), []).append(task)
     matched = dict.fromkeys(FIELDS, 0)
     all_match = 0
     missing = 0
     for task in expected:
-        other = by_text.get(text_key(task.text))
-        if other is None:
+        candidates = by_text.get(text_key(task.text))
+        if not candidates:
             missing += 1
             continue
+        other = candidates.pop(0)
         same = [f for f in FIELDS if field_value(task, f) == field_value(other, f)]
         for name in same:
             matched[name] += 1

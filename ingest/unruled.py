@@ -76,37 +76,57 @@ def _header_at(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> int |
     return None
 
 
-def _header_band(lines: Sequence[TextLine], start: int) -> int:
+def _header_words_only(line: TextLine, vocabulary: ColumnVocabulary) -> bool:
+    known = {word for phrase, _ in vocabulary.phrases for word in phrase.split()}
+    return all(word in known for word in re.findall(r"[a-z0-9]+", fold(line.text)))
+
+
+def _header_band(lines: Sequence[TextLine], start: int, vocabulary: ColumnVocabulary) -> int:
     """End of the header lines: the first line opening a row (a number) or a group."""
     end = start + 1
     while end < len(lines) and end - start < MAX_HEADER_LINES:
         line = lines[end]
         if line.words[0].text[:1].isdigit() or _is_group_line(line):
             break
+        if not _header_words_only(line, vocabulary):
+            break  # the rest of a row cut by the page break, right under the header
         if line.top - lines[end - 1].bottom > lines[end - 1].height:
             break
         end += 1
     return end
 
 
-def _body_end(
+def _contiguous(line: TextLine, min_gap: float) -> bool:
+    return all(b.x0 - a.x1 < min_gap for a, b in zip(line.words, line.words[1:], strict=False))
+
+
+def _body(
     lines: Sequence[TextLine], band: Sequence[TextLine], start: int, min_gap: float
-) -> int:
-    body: list[TextLine] = []
+) -> tuple[int, set[int]]:
+    """End of the table's lines, and which of them are group rows.
+
+    A group row is one run of words over some rivers ("PHỤ LỤC I", "I. VỀ CÔNG TÁC ..."),
+    or a line opening with a group letter; a line closing most rivers is prose.
+    """
+    groups: set[int] = set()
+    table = list(band)
     for index in range(start, len(lines)):
         line = lines[index]
-        previous = body[-1] if body else band[-1]
+        previous = lines[index - 1] if index > start else band[-1]
         if line.top - previous.bottom > MAX_LINE_GAP * previous.height:
-            return index
+            return index, groups
         if _is_group_line(line):
-            body.append(line)
+            groups.add(index)
             continue
-        table = [*band, *(b for b in body if not _is_group_line(b))]
         gaps = _gaps(table, min_gap)
-        if len(gaps) >= 2 and _closed(gaps, _gaps([*table, line], min_gap)) * 2 > len(gaps):
-            return index
-        body.append(line)
-    return len(lines)
+        closed = _closed(gaps, _gaps([*table, line], min_gap))
+        if len(gaps) >= 2 and closed * 2 > len(gaps):
+            return index, groups
+        if closed and _contiguous(line, min_gap):
+            groups.add(index)
+            continue
+        table.append(line)
+    return len(lines), groups
 
 
 def _column_of(word: Word, bounds: Sequence[float]) -> int:
@@ -126,25 +146,28 @@ def unruled_rows(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> lis
     start = _header_at(lines, vocabulary)
     if start is None:
         return []
-    band_end = _header_band(lines, start)
+    band_end = _header_band(lines, start, vocabulary)
     band = list(lines[start:band_end])
     min_gap = MIN_GAP_SHARE * min(line.height for line in band)
-    end = _body_end(lines, band, band_end, min_gap)
-    body = list(lines[band_end:end])
-    gaps = _gaps([*band, *(b for b in body if not _is_group_line(b))], min_gap)
+    end, groups = _body(lines, band, band_end, min_gap)
+    body = [i for i in range(band_end, end) if i not in groups]
+    gaps = _gaps([*band, *(lines[i] for i in body)], min_gap)
     if len(gaps) < 2:
         return []
     bounds = [(a + b) / 2 for a, b in gaps]
     rows: Rows = [(_cells(band, bounds), band[0].top, band[-1].bottom)]
-    row_column = 0
     current: list[TextLine] = []
-    for line in body:
-        opens = _is_group_line(line) or any(
-            _column_of(w, bounds) == row_column for w in line.words[:1]
-        )
+    for index in range(band_end, end):
+        line = lines[index]
+        # The row-number column is the first: a word there opens a row.
+        opens = index in groups or _column_of(line.words[0], bounds) == 0
         if opens and current:
             rows.append(_row(current, bounds))
             current = []
+        if index in groups:
+            text = " ".join(w.text for w in line.words)
+            rows.append(((text, *("" for _ in bounds)), line.top, line.bottom))
+            continue
         current.append(line)
     if current:
         rows.append(_row(current, bounds))
@@ -154,9 +177,4 @@ def unruled_rows(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> lis
 def _row(
     lines: Sequence[TextLine], bounds: Sequence[float]
 ) -> tuple[tuple[str, ...], float, float]:
-    if _is_group_line(lines[0]):
-        text = " ".join(line.text for line in lines)
-        cells = (text, *("" for _ in bounds))
-    else:
-        cells = _cells(lines, bounds)
-    return cells, lines[0].top, lines[-1].bottom
+    return _cells(lines, bounds), lines[0].top, lines[-1].bottom

@@ -65,8 +65,9 @@ def test_plan_pdf_rows_match_the_text_export(plan, ruled):
     assert scores["share"] >= 0.95, scores
 
 
-def test_results_pdf_rows_match_the_text_export(results):
-    data = table_pdf(results_table("Phụ lục 03", results), ruled=True)
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_results_pdf_rows_match_the_text_export(results, ruled):
+    data = table_pdf(results_table("Phụ lục 03", results), ruled=ruled)
     scores = compare(results, uploaded_tasks(data, "phu-luc-03.pdf"))
     assert scores["share"] >= 0.95, scores
 
