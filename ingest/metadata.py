@@ -23,13 +23,24 @@ KINDS_FILE = Path(__file__).parent / "data" / "document_kinds.json"
 # The header block, kind and title sit within the first lines of page one.
 HEAD_LINES = 40
 MAX_TITLE_LINES = 5
+# Header lines are short; a longer line is body text.
+MAX_HEADER_LINE_CHARS = 160
 
-_NUMBER = re.compile(r"\bSố\s*[:.]?\s*(\d+[\w.-]*/[\w./-]*[A-ZĐ][\wĐđ./-]*)", re.IGNORECASE)
-_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_DATE_SLASHES = re.compile(r"ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", re.IGNORECASE)
+# "Số:" opens its line in the header block; "Quyết định số 06/QĐ-TTg" in a recital is a
+# reference to another document, not this one's number.
+_NUMBER = re.compile(r"^\W*Số\s*[:.]?\s*(\d+[\w.-]*/[\w./-]*[A-ZĐ][\wĐđ./-]*)", re.IGNORECASE)
+# The issuing date follows the place ("Hà Nội, ngày ..."); "từ ngày 01/6/2022" in a
+# sentence is another date.
+_DATE_WORDS = re.compile(
+    r"(?:^|,\s*)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
+)
+_DATE_SLASHES = re.compile(
+    r"(?:^|,\s*)ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", re.IGNORECASE
+)
 # The national motto that shares the header lines with the issuer.
 _MOTTO = re.compile(r"\s*(?:cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do).*$")
 _NUMBER_LINE = re.compile(r"^so\s*[:.]")
+_BODY_START = re.compile(r"^(?:can cu|kinh gui)\b")
 _SUBJECT = re.compile(r"^v/v\s*", re.IGNORECASE)
 _TITLE_STOP = re.compile(r"^(?:can cu|kinh gui|thuc hien|de\b|theo\b|[ivx]+\.|\d+\.)")
 
@@ -80,11 +91,17 @@ def _date(lines: Sequence[str]) -> str | None:
 
 
 def _issuer(lines: Sequence[str]) -> str | None:
-    """Upper-case lines above the number line, the motto cut off."""
+    """Upper-case lines above the number line or the motto, the motto cut off; None when
+    the page has neither (a bare appendix or report starts with its own title)."""
+    numbered = [i for i, line in enumerate(lines) if _NUMBER_LINE.match(fold(line))]
+    motto = [i for i, line in enumerate(lines) if _MOTTO.search(fold(line))]
+    end = numbered[0] if numbered else motto[-1] if motto else None
+    if end is None:
+        return None
     parts = []
-    for line in lines:
+    for line in lines[: end + 1]:
         folded = fold(line)
-        if _NUMBER_LINE.match(folded) or _DATE_WORDS.search(line):
+        if _NUMBER_LINE.match(folded) or _DATE_WORDS.search(line) or _kind_at(line):
             break
         cut = _MOTTO.search(folded)
         text = line[: cut.start()].strip() if cut else line
@@ -111,9 +128,17 @@ def _title(lines: Sequence[str], start: int) -> str | None:
     return " ".join(title) or None
 
 
+def _header_block(lines: Sequence[str]) -> list[str]:
+    """Lines before the body: the recitals ("Căn cứ ...") or a paragraph-long line."""
+    for index, line in enumerate(lines):
+        if _BODY_START.match(fold(line)) or len(line) > MAX_HEADER_LINE_CHARS:
+            return list(lines[:index])
+    return list(lines)
+
+
 def read_metadata(first_page: Sequence[str]) -> DocumentMetadata:
     """What the first page says about the document; fields not printed stay None."""
-    lines = [c for c in (_clean(raw) for raw in first_page[:HEAD_LINES]) if c]
+    lines = _header_block([c for c in (_clean(raw) for raw in first_page[:HEAD_LINES]) if c])
     kind, label, title = None, None, None
     for index, line in enumerate(lines):
         found = _kind_at(line)
@@ -130,7 +155,7 @@ def read_metadata(first_page: Sequence[str]) -> DocumentMetadata:
             title = f"{label} về {title}" if title else None
     return DocumentMetadata(
         number=_number(lines),
-        date=_date(lines[:HEAD_LINES]),
+        date=_date(lines),
         issuer=_issuer(lines),
         kind=kind,
         kind_label=label,

@@ -66,3 +66,23 @@ def test_header_words_name_a_role(header, role):
 def test_only_headers_naming_a_task_make_task_tables(header, tasks):
     vocabulary = column_vocabulary()
     assert vocabulary.is_task_table(vocabulary.roles_of(header)) is tasks
+
+
+def test_ingest_output_names_tables_kept_as_text():
+    from ingest.document_report import report_lines
+
+    lines = report_lines(
+        [
+            {
+                "source": "so-lieu.pdf",
+                "tables": 2,
+                "task_tables": 1,
+                "tasks": 12,
+                "kept_as_text": ["bảng 2 (trang 3, dòng 5): Số TT | Dịch vụ"],
+            }
+        ]
+    )
+    assert lines[0] == (
+        "so-lieu.pdf: 2 bảng / tables, 1 thành nhiệm vụ / as tasks, 12 nhiệm vụ / task rows"
+    )
+    assert lines[1].endswith("bảng 2 (trang 3, dòng 5): Số TT | Dịch vụ")

@@ -1,6 +1,9 @@
+import json
+
 import pytest
 
 from ingest.metadata import read_metadata, with_metadata
+from tests.conftest import CORPUS
 
 LETTER = """**TỔ CÔNG TÁC TRIỂN KHAI ĐỀ ÁN
 PHÁT TRIỂN ỨNG DỤNG DỮ LIỆU VỀ DÂN
@@ -63,3 +66,32 @@ def test_given_fields_win_over_the_page():
     assert entry["title"] == "Tên do người nạp nhập"
     assert entry["number"] == "1234/KH-UBND"
     assert entry["date"] == "2024-03-15"
+
+
+def test_recitals_and_sentences_do_not_give_the_number_or_date():
+    lines = [
+        "BÁO CÁO",
+        "Sơ kết 06 tháng đầu năm 2023",
+        "Căn cứ Quyết định số 06/QĐ-TTg ngày 06 tháng 01 năm 2022 của Thủ tướng Chính phủ;",
+        "Số: 99/BC-UBND",
+    ]
+    meta = read_metadata(lines)
+    assert (meta.number, meta.date, meta.issuer) == (None, None, None)
+    assert meta.kind == "report"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "cong-van-4709-de-cuong-so-ket-6-thang-2024.txt",
+        "ke-hoach-de-an-06-tphcm-2024.txt",
+        "bao-cao-so-ket-6-thang-2023-tphcm.txt",
+        "phu-luc-03-ket-qua-nhiem-vu-de-an-06.txt",
+    ],
+)
+def test_shipped_first_pages_agree_with_the_manifest(source):
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))[source]
+    meta = read_metadata((CORPUS / source).read_text(encoding="utf-8").split("\n")[:60])
+    assert meta.number == manifest["number"]
+    if meta.date:
+        assert meta.date == manifest["date"]
