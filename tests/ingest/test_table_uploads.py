@@ -175,3 +175,24 @@ def test_build_reports_tables_and_keeps_row_fields(tmp_path, plan):
     assert fields[0]["deadline"] == plan[0].deadline.text
     store = TaskStore(version_dir / "tasks.sqlite")
     assert store.count("ke-hoach.docx") == 6
+
+
+def test_docx_vertically_merged_lead_cell_belongs_to_every_row_it_spans(tmp_path):
+    document = docx.Document()
+    grid = document.add_table(rows=4, cols=4)
+    rows = [
+        ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn"),
+        ("1", "Rà soát thủ tục hành chính", "Sở Nội vụ", "Quý II/2024"),
+        ("2", "Số hóa hồ sơ", "", "Tháng 6/2024"),
+        ("3", "Báo cáo kết quả", "Sở Tư pháp", "Tháng 12/2024"),
+    ]
+    for row, cells in zip(grid.rows, rows, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    grid.cell(1, 2).merge(grid.cell(2, 2))
+    out = io.BytesIO()
+    document.save(out)
+    doc = load(tmp_path, "doc.docx", out.getvalue())
+    tasks = extract_tasks(doc, parse_blocks(doc), "Kế hoạch")
+    assert [t.lead_units for t in tasks] == [["Sở Nội vụ"], ["Sở Nội vụ"], ["Sở Tư pháp"]]
+    assert [t.deadline.text for t in tasks] == ["Quý II/2024", "Tháng 6/2024", "Tháng 12/2024"]
