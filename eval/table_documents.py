@@ -146,7 +146,9 @@ def _header(pdf: FPDF, table: SourceTable, ruled: bool) -> None:
     pdf.set_font("DejaVu", size=FONT_SIZE)
 
 
-def _row(pdf: FPDF, table: SourceTable, cells: tuple[str, ...], ruled: bool) -> None:
+def _row(
+    pdf: FPDF, table: SourceTable, cells: tuple[str, ...], ruled: bool, repeat_header: bool
+) -> None:
     if len(cells) == 1:  # a group row spans the table
         widths = (sum(WIDTHS),)
         pdf.set_font("DejaVu", style="B", size=FONT_SIZE)
@@ -165,14 +167,22 @@ def _row(pdf: FPDF, table: SourceTable, cells: tuple[str, ...], ruled: bool) -> 
             _draw_lines(pdf, [c[:room] for c in columns], widths, ruled)
             columns = [c[room:] or [""] for c in columns]
         pdf.add_page()
-        _header(pdf, table, ruled)
+        if repeat_header:
+            _header(pdf, table, ruled)
         if len(cells) == 1:
             pdf.set_font("DejaVu", style="B", size=FONT_SIZE)
     pdf.set_font("DejaVu", size=FONT_SIZE)
 
 
-def table_pdf(table: SourceTable, *, ruled: bool = True, prose: Sequence[str] = ()) -> bytes:
-    """A landscape PDF: title, optional prose paragraphs, then the table."""
+def table_pdf(
+    table: SourceTable,
+    *,
+    ruled: bool = True,
+    repeat_header: bool = True,
+    prose: Sequence[str] = (),
+) -> bytes:
+    """A landscape PDF: title, optional prose paragraphs, then the table (its header
+    printed again on every page unless ``repeat_header`` is off)."""
     pdf = _new_pdf()
     pdf.set_font("DejaVu", style="B", size=11)
     pdf.multi_cell(0, 6, table.title, align="C")
@@ -184,7 +194,7 @@ def table_pdf(table: SourceTable, *, ruled: bool = True, prose: Sequence[str] = 
     pdf.ln(2)
     _header(pdf, table, ruled)
     for cells in table.rows:
-        _row(pdf, table, cells, ruled)
+        _row(pdf, table, cells, ruled, repeat_header)
     return bytes(pdf.output())
 
 

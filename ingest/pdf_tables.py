@@ -21,7 +21,7 @@ from ingest.columns import ColumnVocabulary, column_vocabulary
 from ingest.page_furniture import furniture_lines, is_page_number, running_keys
 from ingest.pdf_lines import TextLine, text_lines
 from ingest.tables import RawRow, assemble_table, clean_cell
-from ingest.unruled import unruled_rows
+from ingest.unruled import UnruledRead, continued_rows, unruled_rows
 from rag.schemas import Page, Table
 
 # A ruled table needs a header and a row at least, and two columns.
@@ -35,6 +35,7 @@ class _PageRead:
     lines: list[TextLine]
     tables: list[list[tuple[tuple[str, ...], float, float]]]  # rows: cells, top, bottom
     table_lines: set[int]
+    bounds: tuple[float, ...] = ()  # columns of an unruled table, for the next page
 
 
 def _ruled_tables(page) -> list[list[tuple[tuple[str, ...], float, float]]]:
@@ -55,21 +56,29 @@ def _lines_in(lines: Sequence[TextLine], top: float, bottom: float) -> list[int]
     return [i for i, line in enumerate(lines) if top - 1 <= line.middle <= bottom + 1]
 
 
-def _read_page(page, number: int, vocabulary: ColumnVocabulary) -> _PageRead:
+def _read_page(
+    page, number: int, vocabulary: ColumnVocabulary, carried: tuple[float, ...]
+) -> _PageRead:
     lines = text_lines(page.extract_words(keep_blank_chars=False, use_text_flow=False))
     # A page number is furniture, and inside a table it would read as a row number.
     while lines and is_page_number(lines[-1].text):
         lines = lines[:-1]
     while lines and is_page_number(lines[0].text):
         lines = lines[1:]
-    tables = _ruled_tables(page) or unruled_rows(lines, vocabulary)
+    ruled = _ruled_tables(page)
+    unruled = UnruledRead([])
+    if not ruled:
+        unruled = unruled_rows(lines, vocabulary)
+        if not unruled.tables:
+            unruled = continued_rows(lines, carried)
+    tables = ruled or unruled.tables
     covered = {
         index
         for rows in tables
         for _, top, bottom in rows
         for index in _lines_in(lines, top, bottom)
     }
-    return _PageRead(number, lines, tables, covered)
+    return _PageRead(number, lines, tables, covered, unruled.bounds)
 
 
 def _raw_rows(read: _PageRead, kept: list[int], rows) -> list[RawRow]:
@@ -102,7 +111,10 @@ def read_pdf_tables(
     vocabulary = column_vocabulary()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            reads = [_read_page(p, n, vocabulary) for n, p in enumerate(pdf.pages, start=1)]
+            reads: list[_PageRead] = []
+            for number, page in enumerate(pdf.pages, start=1):
+                carried = reads[-1].bounds if reads else ()
+                reads.append(_read_page(page, number, vocabulary, carried))
     except Exception:  # pdfplumber fails where pypdf coped: keep pypdf's text, no tables
         return pages, ()
     running = running_keys(

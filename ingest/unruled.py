@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ingest.columns import ColumnVocabulary
 from ingest.pdf_lines import TextLine, Word
@@ -141,11 +142,20 @@ def _cells(lines: Sequence[TextLine], bounds: Sequence[float]) -> tuple[str, ...
     return tuple(" ".join(p) for p in parts)
 
 
-def unruled_rows(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> list[Rows]:
-    """The page's unruled table as rows of (cells, top, bottom); [] when there is none."""
+@dataclass(frozen=True)
+class UnruledRead:
+    """A page's unruled table rows and the column bounds that cut them (carried to the next
+    page, whose rows may come without a header)."""
+
+    tables: list[Rows]
+    bounds: tuple[float, ...] = ()
+
+
+def unruled_rows(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> UnruledRead:
+    """The page's unruled table as rows of (cells, top, bottom), found by its header."""
     start = _header_at(lines, vocabulary)
     if start is None:
-        return []
+        return UnruledRead([])
     band_end = _header_band(lines, start, vocabulary)
     band = list(lines[start:band_end])
     min_gap = MIN_GAP_SHARE * min(line.height for line in band)
@@ -153,11 +163,41 @@ def unruled_rows(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> lis
     body = [i for i in range(band_end, end) if i not in groups]
     gaps = _gaps([*band, *(lines[i] for i in body)], min_gap)
     if len(gaps) < 2:
-        return []
-    bounds = [(a + b) / 2 for a, b in gaps]
+        return UnruledRead([])
+    bounds = tuple((a + b) / 2 for a, b in gaps)
     rows: Rows = [(_cells(band, bounds), band[0].top, band[-1].bottom)]
+    rows += _rows_between(lines, band_end, end, groups, bounds)
+    return UnruledRead([rows], bounds)
+
+
+def continued_rows(lines: Sequence[TextLine], bounds: Sequence[float]) -> UnruledRead:
+    """Rows at the top of a page that go on with the previous page's table, its header not
+    repeated: lines that keep to the carried columns, up to the first that spans most."""
+    if not lines or not bounds:
+        return UnruledRead([])
+    min_gap = MIN_GAP_SHARE * lines[0].height
+    groups: set[int] = set()
+    end = 0
+    for index, line in enumerate(lines):
+        crossed = sum(1 for b in bounds if any(w.x0 < b < w.x1 for w in line.words))
+        if crossed * 2 > len(bounds):
+            break
+        if index and line.top - lines[index - 1].bottom > MAX_LINE_GAP * line.height:
+            break
+        if _is_group_line(line) or crossed and _contiguous(line, min_gap):
+            groups.add(index)
+        end = index + 1
+    if end == len(groups):  # nothing but headings: not a table
+        return UnruledRead([])
+    return UnruledRead([_rows_between(lines, 0, end, groups, bounds)], tuple(bounds))
+
+
+def _rows_between(
+    lines: Sequence[TextLine], start: int, end: int, groups: set[int], bounds: Sequence[float]
+) -> Rows:
+    rows: Rows = []
     current: list[TextLine] = []
-    for index in range(band_end, end):
+    for index in range(start, end):
         line = lines[index]
         # The row-number column is the first: a word there opens a row.
         opens = index in groups or _column_of(line.words[0], bounds) == 0
@@ -171,7 +211,7 @@ def unruled_rows(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> lis
         current.append(line)
     if current:
         rows.append(_row(current, bounds))
-    return [rows]
+    return rows
 
 
 def _row(

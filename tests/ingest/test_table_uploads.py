@@ -66,6 +66,14 @@ def test_plan_pdf_rows_match_the_text_export(plan, ruled):
 
 
 @pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_header_printed_only_on_the_first_page(plan, ruled):
+    data = table_pdf(plan_table("Kế hoạch", plan), ruled=ruled, repeat_header=False)
+    scores = compare(plan, uploaded_tasks(data, "ke-hoach.pdf"))
+    assert scores["found"] == len(plan)
+    assert scores["share"] >= 0.95, scores
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
 def test_results_pdf_rows_match_the_text_export(results, ruled):
     data = table_pdf(results_table("Phụ lục 03", results), ruled=ruled)
     scores = compare(results, uploaded_tasks(data, "phu-luc-03.pdf"))
