@@ -38,9 +38,11 @@ TABLES: dict[str, Callable[[str, Sequence[TaskRecord]], SourceTable]] = {
 FORMATS: dict[str, Callable[[SourceTable], bytes]] = {
     "pdf-ruled": lambda table: table_pdf(table, ruled=True),
     "pdf-unruled": lambda table: table_pdf(table, ruled=False),
+    # Header printed on the first page only (Word repeats it only when asked to).
+    "pdf-ruled-1hdr": lambda table: table_pdf(table, ruled=True, repeat_header=False),
+    "pdf-unruled-1hdr": lambda table: table_pdf(table, ruled=False, repeat_header=False),
     "docx": table_docx,
 }
-SUFFIX = {"pdf-ruled": ".pdf", "pdf-unruled": ".pdf", "docx": ".docx"}
 FIELDS = ("lead_units", "coordinating_units", "deadline")
 
 
@@ -99,7 +101,7 @@ def run(corpus_dir: Path) -> list[dict]:
         expected = [t for t in exports[source] if t.text]
         table = build(document_title(source, manifest), expected)
         for fmt, render in FORMATS.items():
-            name = Path(source).stem + SUFFIX[fmt]
+            name = Path(source).stem + (".docx" if fmt == "docx" else ".pdf")
             found = uploaded_tasks(render(table), name)
             results.append({"source": source, "format": fmt, **compare(expected, found)})
     return results
@@ -114,10 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return 0
-    print(f"{'source':45} {'format':12} rows found share lead coord deadline")
+    print(f"{'source':45} {'format':17} rows found share lead coord deadline")
     for r in results:
         print(
-            f"{r['source']:45} {r['format']:12} {r['rows']:4} {r['found']:5} {r['share']:5.3f}"
+            f"{r['source']:45} {r['format']:17} {r['rows']:4} {r['found']:5} {r['share']:5.3f}"
             f" {r['lead_units']:.3f} {r['coordinating_units']:.3f} {r['deadline']:.3f}"
         )
     return 0

@@ -20,7 +20,7 @@ import pdfplumber
 from ingest.columns import ColumnVocabulary, column_vocabulary
 from ingest.page_furniture import furniture_lines, is_page_number, running_keys
 from ingest.pdf_lines import TextLine, text_lines
-from ingest.tables import RawRow, assemble_table, clean_cell
+from ingest.tables import RawRow, assemble_table, clean_cell, is_header_row
 from ingest.unruled import UnruledRead, continued_rows, unruled_rows
 from rag.schemas import Page, Table
 
@@ -101,7 +101,7 @@ def _continues(previous: list[RawRow], rows: list[RawRow], vocabulary: ColumnVoc
     if len(rows[0].cells) != len(previous[0].cells):
         return False
     first = rows[0].cells
-    return first == previous[0].cells or vocabulary.header_score(first) < 2
+    return first == previous[0].cells or not is_header_row(first, vocabulary)
 
 
 def read_pdf_tables(

@@ -46,8 +46,12 @@ def clean_cell(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _is_header(cells: Sequence[str], vocabulary: ColumnVocabulary) -> bool:
-    return vocabulary.header_score(cells) >= MIN_HEADER_ROLES
+def is_header_row(cells: Sequence[str], vocabulary: ColumnVocabulary) -> bool:
+    """Short cells naming several column roles; a data row's long cells may name roles too
+    ("… nhiệm vụ …", "… phối hợp Bộ Công an")."""
+    return vocabulary.header_score(cells) >= MIN_HEADER_ROLES and all(
+        len(cell) <= MAX_HEADER_CELL_CHARS for cell in cells
+    )
 
 
 def _same_header(cells: Sequence[str], header: Sequence[str]) -> bool:
@@ -65,7 +69,7 @@ def _header_rows(rows: Sequence[RawRow], vocabulary: ColumnVocabulary) -> tuple[
     A header may take two rows: "Kết quả" above "Hoàn thành, sản phẩm | Chưa hoàn thành".
     """
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if _is_header(row.cells, vocabulary):
+        if is_header_row(row.cells, vocabulary):
             end = index + 1
             if end < len(rows) and _continues_header(rows[end], vocabulary):
                 end += 1

@@ -179,14 +179,18 @@ def continued_rows(lines: Sequence[TextLine], bounds: Sequence[float]) -> Unrule
     groups: set[int] = set()
     end = 0
     for index, line in enumerate(lines):
-        crossed = sum(1 for b in bounds if any(w.x0 < b < w.x1 for w in line.words))
-        if crossed * 2 > len(bounds):
-            break
         if index and line.top - lines[index - 1].bottom > MAX_LINE_GAP * line.height:
             break
-        if _is_group_line(line) or crossed and _contiguous(line, min_gap):
-            groups.add(index)
         end = index + 1
+        if _is_group_line(line):
+            groups.add(index)
+            continue
+        crossed = sum(1 for b in bounds if any(w.x0 < b < w.x1 for w in line.words))
+        if crossed * 2 > len(bounds):
+            end = index
+            break
+        if crossed and _contiguous(line, min_gap):
+            groups.add(index)
     if end == len(groups):  # nothing but headings: not a table
         return UnruledRead([])
     return UnruledRead([_rows_between(lines, 0, end, groups, bounds)], tuple(bounds))
