@@ -20,6 +20,8 @@ from rag.text import fold
 
 # A header line names at least this many roles.
 MIN_HEADER_ROLES = 3
+# Most words of a header line are column-role words (an unknown column may add a few).
+MIN_HEADER_WORD_SHARE = 0.75
 # Header text may wrap inside its columns over a few lines.
 MAX_HEADER_LINES = 3
 # A river narrower than this share of the text height is a space between words.
@@ -70,16 +72,26 @@ def _closed(before: Sequence[tuple[float, float]], after: Sequence[tuple[float, 
     return sum(1 for a, b in before if not any(x < b and y > a for x, y in after))
 
 
+def _known_share(line: TextLine, vocabulary: ColumnVocabulary) -> float:
+    known = {word for phrase, _ in vocabulary.phrases for word in phrase.split()}
+    words = re.findall(r"[a-z0-9]+", fold(line.text))
+    return sum(word in known for word in words) / len(words) if words else 0.0
+
+
 def _header_at(lines: Sequence[TextLine], vocabulary: ColumnVocabulary) -> int | None:
+    """A line naming several roles in header words only: a wrapped task text may name
+    roles too ("... chủ trì, phối hợp ... thời hạn ...") among many other words."""
     for index, line in enumerate(lines):
-        if len(roles_named(line.text, vocabulary)) >= MIN_HEADER_ROLES:
+        if (
+            len(roles_named(line.text, vocabulary)) >= MIN_HEADER_ROLES
+            and _known_share(line, vocabulary) >= MIN_HEADER_WORD_SHARE
+        ):
             return index
     return None
 
 
 def _header_words_only(line: TextLine, vocabulary: ColumnVocabulary) -> bool:
-    known = {word for phrase, _ in vocabulary.phrases for word in phrase.split()}
-    return all(word in known for word in re.findall(r"[a-z0-9]+", fold(line.text)))
+    return _known_share(line, vocabulary) == 1.0
 
 
 def _header_band(lines: Sequence[TextLine], start: int, vocabulary: ColumnVocabulary) -> int:
