@@ -46,6 +46,7 @@ def ingest(
 ) -> None:
     """Nạp tài liệu, dựng chỉ mục mới và chuyển sang dùng nó (nguyên tử)."""
     from ingest.build import ingest_corpus
+    from ingest.document_report import report_lines
 
     settings = _settings(index_dir)
     corpus = corpus_dir or settings.corpus_dir
@@ -74,6 +75,8 @@ def ingest(
         errors.print(f"[yellow]Bỏ qua / skipped:[/] {message}")
     for message in report.warnings:
         errors.print(f"[yellow]Lưu ý / note:[/] {message}")
+    for line in report_lines(report.document_reports):
+        console.print(line, markup=False, highlight=False)
     state = "không đổi, giữ nguyên / unchanged" if report.skipped else "đã dựng / built"
     console.print(
         f"Chỉ mục {report.version} ({state}): {len(report.documents)} tài liệu, "

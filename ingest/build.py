@@ -20,9 +20,11 @@ from pathlib import Path
 import bm25s
 
 from ingest.chunking import chunk_document
+from ingest.document_report import document_report
 from ingest.loaders import load_corpus, read_manifest
 from ingest.ocr import OcrOptions, mark_ocr_chunks
 from ingest.ocr_cache import OCR_PIPELINE_VERSION
+from ingest.metadata import with_metadata
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
 from rag.chroma import chroma_client, collection_name, vector_store
@@ -52,7 +54,7 @@ from rag.taskstore import write_tasks
 from rag.text import index_tokens
 
 # Bump when parsing or chunking changes, so an unchanged corpus is still rebuilt.
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 KEEP_VERSIONS = 3
 EMBED_BATCH = 128
 
@@ -71,6 +73,9 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Per document: tables found, how many became task rows, tables kept as text (by name),
+    # and the number/date/title used (see DocumentReport).
+    document_reports: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -101,8 +106,13 @@ class ParsedDocument:
     chunks: list[Chunk]
     tasks: list[TaskRecord]
 
+    def report(self) -> dict:
+        return document_report(self.doc, self.entry, self.tasks).to_dict()
+
 
 def parse_document(doc: LoadedDocument, entry: dict, settings: Settings) -> ParsedDocument:
+    # Number, date and title printed on page one fill what the manifest leaves out.
+    entry = with_metadata(entry, doc.pages[0].lines if doc.pages else ())
     title = _title(doc.source, entry)
     blocks = parse_blocks(doc)
     tasks = extract_tasks(doc, blocks, title)
@@ -175,6 +185,7 @@ def ingest_corpus(
                 tasks=existing.get("task_count", 0),
                 errors=errors,
                 seconds=time.perf_counter() - started,
+                document_reports=existing.get("document_reports", []),
             )
     version = _new_version(fingerprint)
     version_dir = index_dir / version
@@ -227,6 +238,7 @@ def _build_version(
         "task_count": len(tasks),
         "files": {d.source: d.content_hash for d in docs},
         "errors": errors,
+        "document_reports": [p.report() for p in parsed],
     }
     (version_dir / MANIFEST_FILE).write_text(
         json.dumps(index_manifest, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -241,6 +253,7 @@ def _build_version(
         reused=reused,
         errors=errors,
         warnings=[w for d in docs for w in d.warnings],
+        document_reports=index_manifest["document_reports"],
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from rag.schemas import Block, Chunk, TaskRecord
 from rag.tokens import count_tokens
@@ -61,17 +62,34 @@ def _sentences(text: str, max_tokens: int) -> Iterable[str]:
             yield " ".join(part)
 
 
+# (field, label) of a row chunk's key fields, in the order users ask about them.
+FIELD_LABELS = (
+    ("lead", "Đơn vị chủ trì"),
+    ("coordinating", "Đơn vị phối hợp"),
+    ("deadline", "Thời gian hoàn thành"),
+    ("directives", "Văn bản chỉ đạo"),
+    ("product", "Sản phẩm"),
+    ("status", "Kết quả"),
+)
+
+
+def task_fields(task: TaskRecord) -> dict[str, str]:
+    """A task's key fields as text, empty ones left out."""
+    values = {
+        "lead": ", ".join(task.lead_units),
+        "coordinating": ", ".join(task.coordinating_units),
+        "deadline": task.deadline.text,
+        "directives": "; ".join(task.directives),
+        "product": task.product or "",
+        "status": task.status if task.status != "unknown" else "",
+    }
+    return {name: values[name] for name, _ in FIELD_LABELS if values[name]}
+
+
 def task_fields_text(task: TaskRecord) -> str:
     """Labelled key fields of a task row, in the order users ask about them."""
-    fields = [
-        ("Đơn vị chủ trì", ", ".join(task.lead_units)),
-        ("Đơn vị phối hợp", ", ".join(task.coordinating_units)),
-        ("Thời gian hoàn thành", task.deadline.text),
-        ("Văn bản chỉ đạo", "; ".join(task.directives)),
-        ("Sản phẩm", task.product or ""),
-        ("Kết quả", task.status if task.status != "unknown" else ""),
-    ]
-    return " | ".join(f"{label}: {value}" for label, value in fields if value)
+    fields = task_fields(task)
+    return " | ".join(f"{label}: {fields[name]}" for name, label in FIELD_LABELS if name in fields)
 
 
 def _row_header(title: str, block: Block) -> str:
@@ -90,15 +108,16 @@ def row_chunks(
     parts = split_to_budget(body, max_tokens)
     chunks = []
     for index, part in enumerate(parts):
+        values = {"task": part, **(task_fields(task) if task else {})}
         text = f"{head}{part}"
         if fields:
             text = f"{text} | {fields}"
         if task and task.result and index == len(parts) - 1:
             text = f"{text} | Kết quả chi tiết: {task.result}"
+            values["result"] = task.result
         dense = f"{block.section} | {fields} | {part}" if fields else f"{block.section} | {part}"
-        chunks.append(
-            _make_chunk(block, title, doc_kind, "row", text, dense[:DENSE_CHAR_BUDGET], index)
-        )
+        chunk = _make_chunk(block, title, doc_kind, "row", text, dense[:DENSE_CHAR_BUDGET], index)
+        chunks.append(replace(chunk, fields=values))
     return chunks
 
 

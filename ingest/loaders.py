@@ -19,6 +19,7 @@ from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
 from ingest.ocr import IMAGE_SUFFIXES, OcrOptions, load_image, ocr_pages_without_text, page_warnings
+from ingest.table_readers import with_tables
 from rag.errors import CorruptDocument, Da06Error, EmptyDocument, EncodingError, UnsupportedFileType
 from rag.schemas import LoadedDocument, Page
 
@@ -191,12 +192,13 @@ def load_document(path: Path, corpus_dir: Path, ocr: OcrOptions | None = None) -
     if not data.strip():
         raise EmptyDocument(f"Tệp {source} rỗng / file {source} is empty")
     pages = loader(data, source, ocr) if loader in READS_SCANS else loader(data, source)
-    return LoadedDocument(
+    loaded = LoadedDocument(
         source=source,
         pages=pages,
         content_hash=hashlib.sha256(data).hexdigest(),
         warnings=page_warnings(pages),
     )
+    return with_tables(loaded, data, PurePosixPath(source).suffix.lower())
 
 
 def _corpus_files(corpus_dir: Path) -> list[Path]:

@@ -25,7 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from rag.schemas import Block, LoadedDocument
+from ingest.columns import column_vocabulary
+from ingest.table_blocks import table_blocks, table_name
+from rag.schemas import Block, LoadedDocument, Table
 from rag.text import fold, normalize
 
 # Heading levels: a heading closes every open heading of the same or a deeper level.
@@ -212,7 +214,7 @@ class _Context:
 
 def parse_blocks(doc: LoadedDocument) -> list[Block]:
     """Sections, paragraphs and table rows of a document, in document order."""
-    lines = _flatten(doc)
+    lines = _without_table_lines(_flatten(doc), doc.tables)
     ctx = _Context(source=doc.source)
     for kind, start, end in _regions(lines):
         if kind == "cells":
@@ -231,8 +233,30 @@ def parse_blocks(doc: LoadedDocument) -> list[Block]:
                 path=heading.path,
                 marks_headings=False,
             )
+    _emit_tables(ctx, lines, doc.tables)
     ctx.blocks.sort(key=lambda item: item[0])
     return [block for _, block in ctx.blocks]
+
+
+def _without_table_lines(lines: list[_Line], tables: Sequence[Table]) -> list[_Line]:
+    """Lines inside a table read by a PDF/DOCX reader are blank to the text parsers:
+    the table model already holds them (see ``ingest/table_blocks.py``)."""
+    covered = {key for table in tables for key in table.lines}
+    if not covered:
+        return lines
+    return [replace(ln, raw="", text="") if (ln.page, ln.number) in covered else ln for ln in lines]
+
+
+def _emit_tables(ctx: _Context, lines: Sequence[_Line], tables: Sequence[Table]) -> None:
+    position_of = {(ln.page, ln.number): ln.position for ln in lines}
+    vocabulary = column_vocabulary()
+    for index, table in enumerate(tables, start=1):
+        start = position_of.get((table.page, table.line_start), 0)
+        above = [h for h in ctx.outline.all if h.lines and h.lines[0].position < start]
+        base = above[-1].path if above else ()
+        name = table_name(table, index)
+        for block in table_blocks(ctx.source, table, base, vocabulary, name):
+            ctx.blocks.append((position_of.get((block.page, block.line_start), start), block))
 
 
 def rows(blocks: Iterable[Block]) -> list[Block]:

@@ -577,12 +577,14 @@ def extract_tasks(doc: LoadedDocument, blocks: Sequence[Block], title: str) -> l
     fragment_rows = {
         id(block): row_fragments(_block_lines(doc, block), block.row)
         for block in rows
-        if not block.cells
+        if not block.cells and not block.fields
     }
     width = text_width(list(fragment_rows.values()))
     tasks = []
     for block in rows:
-        if len(block.cells) == len(PLAN_COLUMNS) and _cell_per_line(doc, block):
+        if block.fields:
+            fields = dict(block.fields)  # a table whose header named its columns
+        elif len(block.cells) == len(PLAN_COLUMNS) and _cell_per_line(doc, block):
             fields = _plan_fields(block.cells)
         elif block.cells:
             fields = _cell_fields(block.cells)

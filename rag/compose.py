@@ -220,6 +220,8 @@ def _same_text(a: str, b: str) -> bool:
 
 def _passage_sentences(chunk: Chunk) -> list[str]:
     """Sentences of a chunk's own text: no title or section header, row fields one by one."""
+    if chunk.fields:
+        return [s for value in chunk.fields.values() for s in split_sentences(value)]
     body = chunk_body(chunk)
     if chunk.kind == "row":
         fields = body.split(" | ")[2:]

@@ -20,11 +20,41 @@ class Page:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One row of a table as issued: its cells in column order and where it is printed.
+
+    ``group`` marks a row spanning the table ("I. VỀ CÔNG TÁC CHỈ ĐẠO"): a section title.
+    A row continued across a page break is one row, cited by its first page's lines.
+    """
+
+    cells: tuple[str, ...]
+    page: int | None
+    line_start: int
+    line_end: int
+    group: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table read from a PDF or DOCX: the identified header and the rows under it
+    (repeated headers dropped, page-split rows joined); see ``ingest/tables.py``."""
+
+    header: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    page: int | None
+    line_start: int
+    line_end: int
+    # (page, line) of every line the table covers, header included: the text parser skips them.
+    lines: frozenset[tuple[int | None, int]] = frozenset()
+
+
+@dataclass(frozen=True)
 class LoadedDocument:
     source: str
     pages: tuple[Page, ...]
     content_hash: str
     warnings: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
 
     @property
     def text(self) -> str:
@@ -53,6 +83,9 @@ class Block:
     # Set on the first paragraph under a heading that directly precedes it: its citation
     # then covers the heading too ("3.1 Bộ Tư Pháp:" and the items listed under it).
     heading_line: int | None = None
+    # Cells of a table row by column role ("text", "lead", "deadline" ...), when the
+    # header named them (tables read from PDF/DOCX files).
+    fields: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -71,6 +104,10 @@ class Chunk:
     page: int | None = None
     row: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # A row chunk's values by field, in the order its text shows them ("task", "lead",
+    # "coordinating", "deadline", "directives", "product", "status", "result"): readers
+    # take these instead of splitting the text.
+    fields: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def ocr_confidence(self) -> float | None:

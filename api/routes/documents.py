@@ -21,6 +21,7 @@ from api.deps import current_assistant, serving_state
 from api.security import PayloadTooLarge, require_admin, require_read, too_large_message
 from api.state import ServingState
 from ingest.build import ingest_corpus
+from ingest.document_report import report_for
 from ingest.loaders import SUPPORTED_SUFFIXES, load_document
 from ingest.ocr import OcrOptions
 from rag.assistant import Assistant
@@ -212,6 +213,8 @@ def _add_locked(
         "chunks": added.chunk_count,
         "tasks": assistant.tasks.count(name),
         "index_version": version,
+        # Tables found, tables that became tasks, tables kept as text, number/date read.
+        "document": report_for(state.settings.index_dir / version, name),
     }
 
 
