@@ -22,9 +22,9 @@ import bm25s
 from ingest.chunking import chunk_document
 from ingest.document_report import document_report
 from ingest.loaders import load_corpus, read_manifest
+from ingest.metadata import with_metadata
 from ingest.ocr import OcrOptions, mark_ocr_chunks
 from ingest.ocr_cache import OCR_PIPELINE_VERSION
-from ingest.metadata import with_metadata
 from ingest.structure import parse_blocks
 from ingest.tasks import extract_tasks
 from rag.chroma import chroma_client, collection_name, vector_store
