@@ -39,15 +39,18 @@ def quarter_variants(number: int, year: str) -> list[str]:
     return [f"quý {q}{sep}{year}" for q in (roman, str(number)) for sep in ("/", " năm ", " ")]
 
 
+def _padded(number: int) -> list[str]:
+    """``6`` and ``06``, in that order (a list, so generated files are byte-identical)."""
+    return list(dict.fromkeys([str(number), f"{number:02d}"]))
+
+
 def month_variants(month: int, year: str) -> list[str]:
-    return [f"{m}/{year}" for m in {str(month), f"{month:02d}"}] + [
-        f"tháng {m} năm {year}" for m in {str(month), f"{month:02d}"}
-    ]
+    months = _padded(month)
+    return [f"{m}/{year}" for m in months] + [f"tháng {m} năm {year}" for m in months]
 
 
 def day_variants(day: int, month: int, year: str) -> list[str]:
-    days = {str(day), f"{day:02d}"}
-    months = {str(month), f"{month:02d}"}
+    days, months = _padded(day), _padded(month)
     slashed = [f"{d}/{m}/{year}" for d in days for m in months]
     worded = [f"ngày {d} tháng {m} năm {year}" for d in days for m in months]
     return slashed + worded

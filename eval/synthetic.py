@@ -179,6 +179,7 @@ class SyntheticItem:
     doc_named: bool = False
     entity: str | None = None
     lines: tuple[int, int] | None = None
+    template: str | None = None
 
     def to_json(self) -> dict:
         row = asdict(self)
@@ -425,7 +426,7 @@ def _prose_seed(
         or _figure_count(text) > MAX_OTHER_FIGURES
     ):
         return None
-    rarest = sorted(set(content), key=lambda w: -corpus.idf(w))[:5]
+    rarest = sorted(set(content), key=lambda w: (-corpus.idf(w), w))[:5]
     if corpus.lines_with_all(rarest) != 1:
         return None
     return Seed("prose", intent, text, value, groups, source, line, (line, line))
@@ -496,6 +497,7 @@ class Generator:
             answer=seed.answer, must_contain=seed.must_contain, source=seed.source,
             line=seed.line, family=seed.family, intent=seed.intent, voice=voice,
             must_not_contain=seed.must_not_contain, doc_named=doc_named, lines=seed.lines,
+            template=template,
         )  # fmt: skip
         return self.surface(item)
 
@@ -558,7 +560,7 @@ class Generator:
         return replace(
             base, id=f"syn{index:05d}", question=text, type="unanswerable", answer="",
             must_contain=[], must_not_contain=[], source=None, line=None, lines=None,
-            family="unanswerable", intent=kind, entity=entity,
+            family="unanswerable", intent=kind, entity=entity, template=template,
         )  # fmt: skip
 
 
