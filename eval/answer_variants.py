@@ -11,6 +11,8 @@ import re
 
 from rag.units import Gazetteer
 
+# Terms the documents write both ways inside unit names ("Văn phòng UBND Thành phố").
+EQUIVALENT_TERMS = (("Ủy ban nhân dân", "UBND"), ("Thành phố", "TP"))
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER = re.compile(r"quý\s+(IV|I{1,3}|[1-4])\s*(?:/|năm\s+)\s*(\d{4})", re.IGNORECASE)
 _DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
@@ -30,6 +32,8 @@ def unit_variants(name: str, gazetteer: Gazetteer) -> list[str]:
     """A unit as answers name it: its canonical name, its curated aliases, both tone styles."""
     canonical = gazetteer.canonical(name) or name
     spellings = [name, canonical, *gazetteer.aliases_of(canonical)]
+    for long_form, short_form in EQUIVALENT_TERMS:
+        spellings += [s.replace(long_form, short_form) for s in spellings if long_form in s]
     spellings += [s.replace("Ủy", "Uỷ") for s in spellings if "Ủy" in s]
     return list(dict.fromkeys(spellings))
 
