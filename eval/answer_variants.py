@@ -11,6 +11,8 @@ import re
 
 from rag.units import Gazetteer
 
+# Terms the documents write both ways inside unit names ("Văn phòng UBND Thành phố").
+EQUIVALENT_TERMS = (("Ủy ban nhân dân", "UBND"), ("Thành phố", "TP"))
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER = re.compile(r"quý\s+(IV|I{1,3}|[1-4])\s*(?:/|năm\s+)\s*(\d{4})", re.IGNORECASE)
 _DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
@@ -30,6 +32,8 @@ def unit_variants(name: str, gazetteer: Gazetteer) -> list[str]:
     """A unit as answers name it: its canonical name, its curated aliases, both tone styles."""
     canonical = gazetteer.canonical(name) or name
     spellings = [name, canonical, *gazetteer.aliases_of(canonical)]
+    for long_form, short_form in EQUIVALENT_TERMS:
+        spellings += [s.replace(long_form, short_form) for s in spellings if long_form in s]
     spellings += [s.replace("Ủy", "Uỷ") for s in spellings if "Ủy" in s]
     return list(dict.fromkeys(spellings))
 
@@ -39,15 +43,18 @@ def quarter_variants(number: int, year: str) -> list[str]:
     return [f"quý {q}{sep}{year}" for q in (roman, str(number)) for sep in ("/", " năm ", " ")]
 
 
+def _padded(number: int) -> list[str]:
+    """``6`` and ``06``, in that order (a list, so generated files are byte-identical)."""
+    return list(dict.fromkeys([str(number), f"{number:02d}"]))
+
+
 def month_variants(month: int, year: str) -> list[str]:
-    return [f"{m}/{year}" for m in {str(month), f"{month:02d}"}] + [
-        f"tháng {m} năm {year}" for m in {str(month), f"{month:02d}"}
-    ]
+    months = _padded(month)
+    return [f"{m}/{year}" for m in months] + [f"tháng {m} năm {year}" for m in months]
 
 
 def day_variants(day: int, month: int, year: str) -> list[str]:
-    days = {str(day), f"{day:02d}"}
-    months = {str(month), f"{month:02d}"}
+    days, months = _padded(day), _padded(month)
     slashed = [f"{d}/{m}/{year}" for d in days for m in months]
     worded = [f"ngày {d} tháng {m} năm {year}" for d in days for m in months]
     return slashed + worded

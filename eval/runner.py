@@ -197,6 +197,7 @@ def summarize(rows: list[dict]) -> dict:
         "by_group": _breakdown(rows, "group"),
         "failures": [
             {k: r[k] for k in ("id", "type", "group", "question", "answer", "abstained")}
+            | {"correct": bool(r["correct"]), "cited": r["cited"]}
             | {k: r[k] for k in ("source_ok", "citation_ok", "recall_ok") if k in r}
             for r in rows
             if not r["correct"] or not r.get("citation_ok", True) or not r.get("recall_ok", True)

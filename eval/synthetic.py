@@ -141,6 +141,8 @@ NAME_WORDS = frozenset(
         "quy",
     ]
 )
+# Openings of a task text that say who does it, not what is done.
+ROLE_OPENERS = frozenset(["chu tri", "phoi hop"])
 # Lower-case words that continue a capitalised name ("Bộ Công an", "Bộ Y tế").
 NAME_TAILS = frozenset(["an", "tế", "vụ", "pháp", "chính", "nước"])
 # Words right after a number that make it a duration or a date part ("06 tháng đầu năm").
@@ -179,6 +181,7 @@ class SyntheticItem:
     doc_named: bool = False
     entity: str | None = None
     lines: tuple[int, int] | None = None
+    template: str | None = None
 
     def to_json(self) -> dict:
         row = asdict(self)
@@ -253,6 +256,9 @@ def distinctive_phrase(text: str, corpus: CorpusView, rows: str) -> str | None:
     not distinctive (duplicates, boilerplate)."""
     tokens = normalize(text).split()[:80]
     starts = [0] + [i + 1 for i, t in enumerate(tokens[:-1]) if t.endswith((",", ";", ":"))]
+    # "Chủ trì, phối hợp với … xây dựng X": a user names the task by X, and role words in the
+    # phrase would read as the question's own intent cue.
+    starts = [i for i in starts if not _opens_with_role(tokens[i:])] or starts
     for start in starts[:4]:
         for length in PHRASE_LENGTHS:
             window = _trim(tokens[start : _name_end(tokens, start + length)])
@@ -263,6 +269,10 @@ def distinctive_phrase(text: str, corpus: CorpusView, rows: str) -> str | None:
             if rows.count(key) == 1 and corpus.occurrences(phrase) <= 1:
                 return phrase
     return None
+
+
+def _opens_with_role(tokens: list[str]) -> bool:
+    return " ".join(_WORD.findall(fold(" ".join(tokens[:2])))) in ROLE_OPENERS
 
 
 def _name_end(tokens: list[str], end: int, longest: int = 4) -> int:
@@ -425,7 +435,7 @@ def _prose_seed(
         or _figure_count(text) > MAX_OTHER_FIGURES
     ):
         return None
-    rarest = sorted(set(content), key=lambda w: -corpus.idf(w))[:5]
+    rarest = sorted(set(content), key=lambda w: (-corpus.idf(w), w))[:5]
     if corpus.lines_with_all(rarest) != 1:
         return None
     return Seed("prose", intent, text, value, groups, source, line, (line, line))
@@ -496,6 +506,7 @@ class Generator:
             answer=seed.answer, must_contain=seed.must_contain, source=seed.source,
             line=seed.line, family=seed.family, intent=seed.intent, voice=voice,
             must_not_contain=seed.must_not_contain, doc_named=doc_named, lines=seed.lines,
+            template=template,
         )  # fmt: skip
         return self.surface(item)
 
@@ -558,7 +569,7 @@ class Generator:
         return replace(
             base, id=f"syn{index:05d}", question=text, type="unanswerable", answer="",
             must_contain=[], must_not_contain=[], source=None, line=None, lines=None,
-            family="unanswerable", intent=kind, entity=entity,
+            family="unanswerable", intent=kind, entity=entity, template=template,
         )  # fmt: skip
 
 
