@@ -42,6 +42,7 @@ from rag.index import (
 from rag.index import (
     read_manifest as read_index_manifest,
 )
+from rag.integrity import CHECKSUMS_KEY, file_checksums
 from rag.schemas import Chunk, LoadedDocument, TaskRecord
 from rag.settings import Settings
 from rag.taskstore import write_tasks
@@ -211,6 +212,7 @@ def _build_version(
         "task_count": len(tasks),
         "files": {d.source: d.content_hash for d in docs},
         "errors": errors,
+        CHECKSUMS_KEY: file_checksums(version_dir),
     }
     (version_dir / MANIFEST_FILE).write_text(
         json.dumps(index_manifest, ensure_ascii=False, indent=2), encoding="utf-8"
