@@ -10,6 +10,8 @@ that says why.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import logging
 import threading
 import time
@@ -64,11 +66,20 @@ def load_verified(settings: Settings, version: str, dense: bool) -> Assistant:
     return assistant
 
 
+def _return_freed_memory() -> None:
+    # A version's arrays and strings are freed into malloc's arenas, which glibc keeps:
+    # measured +40 MB RSS over 20 swaps without this, flat with it.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def close_assistant(assistant: Assistant) -> None:
     try:
         assistant.close()
     except Exception:  # closing must never fail a request
         log.exception("closing index version %s", assistant.version)
+    gc.collect()
+    _return_freed_memory()
 
 
 class ServingState:

@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from rag.chroma import vector_store
+from rag.chroma import close_vector_store, vector_store
 from rag.compose import Composer, Composition, TaskListing
 from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
@@ -133,6 +133,8 @@ class Assistant:
 
     def close(self) -> None:
         self.tasks.close()
+        if self.searcher.vectors is not None:
+            close_vector_store(self.searcher.vectors)
 
     def analyse(self, question: str) -> QueryAnalysis:
         units = tuple(self.gazetteer.find_in_text(normalize(question)))

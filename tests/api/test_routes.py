@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
+from api.app import ROUTER_ROLES
 from api.security import require_admin, require_calendar_read, require_integration, require_read
 
 ROLE_OF = {
@@ -47,8 +48,8 @@ EXPECTED = {
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
-def _roles(route: APIRoute) -> set[str]:
-    found = set()
+def _roles(route: APIRoute, included_with: str) -> set[str]:
+    found = {included_with} if included_with != "public" else set()
     pending = list(route.dependant.dependencies)
     while pending:
         dependency = pending.pop()
@@ -58,18 +59,39 @@ def _roles(route: APIRoute) -> set[str]:
     return found
 
 
-def test_every_route_has_its_expected_role(app) -> None:
+def declared_roles() -> dict[tuple[str, str], str]:
     seen = {}
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            assert route.path in FRAMEWORK, route.path
-            continue
-        roles = _roles(route)
-        assert len(roles) <= 1, (route.path, roles)  # auth is attached one way, once
-        for method in route.methods - {"HEAD"}:
-            seen[(method, route.path)] = roles.pop() if roles else "public"
-            roles = _roles(route)
-    assert seen == EXPECTED
+    for router, role in ROUTER_ROLES:
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            roles = _roles(route, role)
+            assert len(roles) <= 1, (route.path, roles)  # auth is attached one way, once
+            for method in route.methods - {"HEAD"}:
+                seen[(method, route.path)] = next(iter(roles), "public")
+    return seen
+
+
+def test_every_route_has_its_expected_role(app) -> None:
+    assert declared_roles() == EXPECTED
+    # The app serves exactly the declared routers (plus the OpenAPI pages).
+    included = [r.original_router for r in app.routes if hasattr(r, "original_router")]
+    assert {id(r) for r in included} == {id(router) for router, _ in ROUTER_ROLES}
+    others = [r.path for r in app.routes if not hasattr(r, "original_router")]
+    assert set(others) <= FRAMEWORK
+
+
+def test_no_route_answers_without_credentials(make_client) -> None:
+    from tests.api.conftest import KEYS
+
+    client = make_client(api_keys=KEYS)
+    for (method, path), role in EXPECTED.items():
+        concrete = path.replace("{source:path}", "x.txt").replace("{model_id}", "x")
+        concrete = concrete.replace("{job_id}", "x").replace("{name:path}", "style.css")
+        status = client.request(method, concrete).status_code
+        if role == "public":
+            assert status != 401, (method, path)
+        else:
+            assert status == 401, (method, path, status)
 
 
 def test_admin_routes_refuse_other_roles(make_client) -> None:
