@@ -81,6 +81,31 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "Yêu cầu không hợp lệ / invalid request — " + "; ".join(parts)
 
 
+# Every error body is ``{"detail": "<tiếng Việt> / <English>"}``, 422 included (the handler
+# below replaces FastAPI's list of validation errors): the published schema says so.
+ERROR_SCHEMA = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "properties": {"detail": {"type": "string", "title": "Detail"}},
+    "required": ["detail"],
+}
+
+
+def _openapi_with_error_schema(app: FastAPI):
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema.setdefault("components", {}).setdefault("schemas", {})[
+                "HTTPValidationError"
+            ] = ERROR_SCHEMA
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
 def _lifespan(settings: Settings, dense: bool, serving: ServingState | None):
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -99,6 +124,8 @@ def _lifespan(settings: Settings, dense: bool, serving: ServingState | None):
         except Exception:  # a damaged index or corpus must not stop the server: it answers 503
             log.exception("start-up recovery")
             state.recovery = RecoveryReport()
+        # Load (and verify) the index now: the first request must not pay for it.
+        await run_in_threadpool(state.serving.ready)
         state.job_runner = JobRunner(settings, state.jobs, state.serving.refresh)
         state.job_runner.start()
         try:
@@ -142,6 +169,7 @@ def create_app(
 
     for router, role in ROUTER_ROLES:
         app.include_router(router, dependencies=ROLE_DEPENDENCIES[role])
+    app.openapi = _openapi_with_error_schema(app)
 
     app.add_middleware(
         BodySizeLimit, json_limit=settings.max_json_bytes, upload_limit=settings.max_upload_bytes

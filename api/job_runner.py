@@ -35,7 +35,7 @@ POLL_S = 0.2
 IDLE_WAIT_S = 2.0
 LOCK_FILE = ".lock"
 # Imported once in the forkserver, so each worker starts with them loaded.
-PRELOAD = ["api.job_worker", "ingest.build", "rag.embeddings", "chromadb", "sentence_transformers"]
+PRELOAD = ["api.job_preload"]
 
 _context_lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
@@ -49,6 +49,14 @@ def worker_context() -> multiprocessing.context.BaseContext:
             context.set_forkserver_preload(PRELOAD)
             _context = context
         return _context
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now (it takes seconds to import), not at the first upload."""
+    worker_context()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 @contextlib.contextmanager
@@ -182,6 +190,7 @@ class JobRunner:
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="da06-jobs", daemon=True)
+
         self._thread.start()
 
     def wake(self) -> None:
@@ -209,6 +218,10 @@ class JobRunner:
         return ran
 
     def _loop(self) -> None:
+        try:
+            start_forkserver()
+        except Exception:  # jobs will try again when they start their worker
+            log.exception("starting the job forkserver")
         while not self._stop.is_set():
             try:
                 self.run_pending()

@@ -57,6 +57,10 @@ def limit_this_process(limits: JobLimits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     with contextlib.suppress(OSError):
         os.nice(10)  # the API keeps answering while a job parses and embeds
+    with contextlib.suppress(Exception):
+        import torch
+
+        torch.set_num_threads(1)  # one core for the job, the other for the API
     with contextlib.suppress(OSError, AttributeError):
         # Die with the parent: an orphaned worker must not switch an index after a restart.
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
