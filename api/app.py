@@ -97,9 +97,8 @@ def _openapi_with_error_schema(app: FastAPI):
     def openapi() -> dict:
         if app.openapi_schema is None:
             schema = generate()
-            schema.setdefault("components", {}).setdefault("schemas", {})[
-                "HTTPValidationError"
-            ] = ERROR_SCHEMA
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["HTTPValidationError"] = ERROR_SCHEMA
             app.openapi_schema = schema
         return app.openapi_schema
 
