@@ -24,7 +24,7 @@ from api.audit import AuditLog
 from api.conversations import ConversationStore
 from api.headers import SecurityHeaders
 from api.job_runner import JobRunner
-from api.jobs import JobStore
+from api.jobs import Job, JobStore
 from api.recovery import RecoveryReport, recover
 from api.routes import ask, audit, chat, documents, health, jobs, pages, search, tasks, widget
 from api.security import (
@@ -125,7 +125,14 @@ def _lifespan(settings: Settings, dense: bool, serving: ServingState | None):
             state.recovery = RecoveryReport()
         # Load (and verify) the index now: the first request must not pay for it.
         await run_in_threadpool(state.serving.ready)
-        state.job_runner = JobRunner(settings, state.jobs, state.serving.refresh)
+
+        def audit_outcome(job: Job) -> None:
+            detail = {"job_id": job.id, "error": job.error}
+            state.audit.record(
+                job.owner or "?", f"document.{job.kind}", job.source, job.state, detail
+            )
+
+        state.job_runner = JobRunner(settings, state.jobs, state.serving.refresh, audit_outcome)
         state.job_runner.start()
         try:
             yield

@@ -180,10 +180,17 @@ def run_one(settings: Settings, store: JobStore, job: Job) -> None:
 class JobRunner:
     """The per-process runner thread; ``on_switch`` reloads the serving state after a job."""
 
-    def __init__(self, settings: Settings, store: JobStore, on_switch: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: JobStore,
+        on_switch: Callable[[], None],
+        on_finished: Callable[[Job], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.on_switch = on_switch
+        self.on_finished = on_finished
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -214,6 +221,9 @@ class JobRunner:
                     return ran
                 run_one(self.settings, self.store, job)
                 ran += 1
+                finished = self.store.get(job.id)
+                if self.on_finished is not None and finished is not None:
+                    self.on_finished(finished)
             self.on_switch()
         return ran
 

@@ -182,3 +182,18 @@ def test_a_switched_job_is_completed_after_a_restart(limited_settings: Settings)
         manifest = json.loads((settings.corpus_dir / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["moi.txt"] == {"title": "Ghi chú mới"}
         assert client.get("/v1/recovery").json()["not_indexed"] == []
+
+
+def test_job_outcomes_are_audited(limited_client: TestClient) -> None:
+    job = wait_job(limited_client, post(limited_client, "100k-trang.pdf", many_page_pdf(100_000)))
+    assert job["state"] == "failed"
+    deadline = time.monotonic() + 20  # the runner records the outcome after cleaning up
+    while len(entries := limited_client.get("/v1/audit").json()["entries"]) < 2:
+        assert time.monotonic() < deadline, entries
+        time.sleep(0.1)
+    outcome, accepted = entries[0], entries[1]
+    assert (accepted["action"], accepted["outcome"]) == ("document.add", "accepted")
+    assert (outcome["action"], outcome["target"], outcome["outcome"]) == (
+        "document.add", "100k-trang.pdf", "failed",
+    )  # fmt: skip
+    assert outcome["who"].startswith("admin:") and "page" in outcome["detail"]["error"]
