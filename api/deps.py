@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fastapi import Request
 
 from api.state import ServingState
@@ -12,5 +14,7 @@ def serving_state(request: Request) -> ServingState:
     return request.app.state.serving
 
 
-def current_assistant(request: Request) -> Assistant:
-    return request.app.state.serving.assistant
+def current_assistant(request: Request) -> Iterator[Assistant]:
+    # A lease: an index swap during this request closes the old version only afterwards.
+    with request.app.state.serving.lease() as assistant:
+        yield assistant

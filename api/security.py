@@ -15,9 +15,7 @@ import hmac
 import json
 import logging
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from fastapi import HTTPException, Request
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.ratelimit import SharedLimiter
 from rag.errors import Da06Error
 from rag.settings import Settings
 
@@ -46,7 +45,9 @@ class PayloadTooLarge(Da06Error):
 class Principal:
     kind: str  # "key", "widget", "calendar" or "anonymous"
     role: str
-    bucket: str  # rate-limit bucket: a key fingerprint or the client address
+    bucket: str  # rate-limit bucket: a key fingerprint, a widget subject or the client address
+    # Who owns what this caller creates (conversations) and is named in the audit log.
+    subject: str = ""
 
 
 def parse_api_keys(spec: str) -> dict[str, str]:
@@ -103,13 +104,18 @@ class WidgetTokens:
         self.clock = clock
         self._serializer = URLSafeTimedSerializer(secret, salt=salt)
 
-    def issue(self, ttl_s: int | None = None) -> tuple[str, datetime]:
+    def issue(self, ttl_s: int | None = None, subject: str | None = None) -> tuple[str, datetime]:
+        """A token; ``subject`` names the portal user it is for (rate limits, conversations)."""
         ttl = min(ttl_s or self.max_ttl_s, self.max_ttl_s)
         expires = self.clock() + ttl
-        token = self._serializer.dumps({"scope": READ, "exp": expires})
+        payload: dict = {"scope": READ, "exp": expires}
+        if subject:
+            payload["sub"] = subject
+        token = self._serializer.dumps(payload)
         return token, datetime.fromtimestamp(expires, UTC)
 
-    def verify(self, token: str) -> None:
+    def verify(self, token: str) -> str | None:
+        """Checks the token; returns its subject (None for tokens minted without one)."""
         try:
             # itsdangerous checks its own (real-time) stamp; the payload's expiry is the real limit.
             payload = self._serializer.loads(token, max_age=self.max_ttl_s + 60)
@@ -122,47 +128,8 @@ class WidgetTokens:
         expires = payload.get("exp")
         if not isinstance(expires, int | float) or expires <= self.clock():
             raise TokenExpired
-
-
-class SlidingWindowLimiter:
-    """At most ``limit`` requests per bucket in any ``window_s`` seconds (sliding log, in memory).
-
-    Counts live in this process only: with several workers or hosts each keeps its own counts
-    and the effective limit multiplies; put a shared limiter (reverse proxy, Redis) in front
-    for such deployments. The interface is one call, so swapping the store stays local.
-    """
-
-    MAX_BUCKETS = 10_000
-
-    def __init__(
-        self, limit: int, window_s: float = 60.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, bucket: str) -> float | None:
-        """Record one request; returns the seconds to wait when over the limit, else None."""
-        if self.limit <= 0:
-            return None
-        now = self.clock()
-        with self._lock:
-            hits = self._hits.setdefault(bucket, deque())
-            while hits and hits[0] <= now - self.window_s:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(hits[0] + self.window_s - now, 0.001)
-            hits.append(now)
-            if len(self._hits) > self.MAX_BUCKETS:
-                self._forget_idle(now)
-        return None
-
-    def _forget_idle(self, now: float) -> None:
-        idle = [b for b, h in self._hits.items() if not h or h[-1] <= now - self.window_s]
-        for bucket in idle:
-            del self._hits[bucket]
+        subject = payload.get("sub")
+        return subject if isinstance(subject, str) and subject else None
 
 
 def _credential(request: Request) -> str | None:
@@ -201,7 +168,16 @@ class Security:
         self.calendar_tokens = WidgetTokens(
             secret, settings.calendar_token_ttl_s, salt=CALENDAR_SALT
         )
-        self.limiter = SlidingWindowLimiter(settings.rate_limit_per_minute)
+        self.limiter = SharedLimiter(settings.rate_limit_path)
+        self.per_minute = settings.rate_limit_per_minute
+        # Limits off (0) means off for failed keys too: tests and trusted set-ups share an IP.
+        self.failures_per_minute = (
+            settings.auth_failures_per_minute if settings.rate_limit_per_minute > 0 else 0
+        )
+        self.widget_ip_per_minute = settings.widget_ip_per_minute
+
+    def close(self) -> None:
+        self.limiter.close()
 
     def _key_role(self, credential: str) -> str | None:
         found = None
@@ -212,7 +188,8 @@ class Security:
         return found
 
     def authenticate(self, request: Request, write: bool = False) -> Principal:
-        client = f"ip:{_client_address(request)}"
+        address = _client_address(request)
+        client = f"ip:{address}"
         if not self.keys:
             if write:
                 raise HTTPException(
@@ -220,39 +197,71 @@ class Security:
                     detail="Chức năng ghi bị tắt vì chưa cấu hình khóa API (DA06_API_KEYS) / "
                     "write endpoints need an admin key; set DA06_API_KEYS",
                 )
-            return Principal("anonymous", READ, client)
+            return Principal("anonymous", READ, client, client)
         credential = _credential(request)
         if credential is None:
             if self.public_widget and not write:
-                return Principal("anonymous", READ, client)
+                return Principal("anonymous", READ, client, client)
             raise _unauthorized(
                 "Thiếu khóa API: gửi X-API-Key hoặc Authorization: Bearer / "
                 "missing API key: send X-API-Key or Authorization: Bearer"
             )
+        # Guessing keys costs the guesser's address: over the limit, no key is even checked.
+        self._throttle(f"authfail:{address}", self.failures_per_minute, count=False)
         role = self._key_role(credential)
         if role is not None:
-            return Principal("key", role, f"key:{_fingerprint(credential)}")
+            bucket = f"key:{_fingerprint(credential)}"
+            return Principal("key", role, bucket, f"{role}:{_fingerprint(credential)}")
         try:
-            self.tokens.verify(credential)
+            subject = self.tokens.verify(credential)
         except TokenExpired:
+            self._failed(address)
             raise _unauthorized("Mã truy cập tiện ích đã hết hạn / widget token expired") from None
         except TokenInvalid:
+            self._failed(address)
             raise _unauthorized(
                 "Khóa API hoặc mã truy cập không hợp lệ / invalid API key or token"
             ) from None
-        # A token is handed to browsers, possibly many behind one portal: limit by address.
-        return Principal("widget", READ, client)
+        # Many portal users share one address (NAT): each token subject has its own limit,
+        # and the address gets a higher ceiling for all of them together.
+        self._throttle(f"widget-ip:{address}", self.widget_ip_per_minute)
+        if subject is None:
+            return Principal("widget", READ, client, client)
+        owner = f"widget:{hashlib.sha256(subject.encode()).hexdigest()[:16]}"
+        return Principal("widget", READ, owner, owner)
+
+    def _failed(self, address: str) -> None:
+        self.limiter.hit(f"authfail:{address}", self.failures_per_minute)
+
+    def _throttle(self, bucket: str, limit: int, count: bool = True) -> None:
+        if limit <= 0 or self.per_minute <= 0:
+            return
+        wait = self.limiter.peek(bucket, limit) if not count else self.limiter.hit(bucket, limit)
+        if wait is not None:
+            raise _too_many(wait)
+
+    def has_valid_key(self, request: Request) -> bool:
+        credential = _credential(request)
+        return bool(self.keys) and credential is not None and self._key_role(credential) is not None
 
     def throttle(self, principal: Principal) -> None:
-        wait = self.limiter.hit(principal.bucket)
+        wait = self.limiter.hit(principal.bucket, self.per_minute)
         if wait is not None:
-            seconds = max(1, int(wait + 0.999))
-            raise HTTPException(
-                429,
-                detail=f"Quá nhiều yêu cầu, thử lại sau {seconds} giây / "
-                f"too many requests, retry in {seconds} s",
-                headers={"Retry-After": str(seconds)},
-            )
+            raise _too_many(wait)
+
+
+def _too_many(wait: float) -> HTTPException:
+    seconds = max(1, int(wait + 0.999))
+    return HTTPException(
+        429,
+        detail=f"Quá nhiều yêu cầu, thử lại sau {seconds} giây / "
+        f"too many requests, retry in {seconds} s",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def has_valid_key(request: Request) -> bool:
+    return _security(request).has_valid_key(request)
 
 
 CALENDAR_SALT = "da06-calendar-token"
@@ -270,8 +279,10 @@ def require_calendar_read(request: Request) -> Principal:
         raise _unauthorized("Mã lịch đã hết hạn / calendar token expired") from None
     except TokenInvalid:
         raise _unauthorized("Mã lịch không hợp lệ / invalid calendar token") from None
-    principal = Principal("calendar", READ, f"ip:{_client_address(request)}")
+    client = f"ip:{_client_address(request)}"
+    principal = Principal("calendar", READ, client, client)
     security.throttle(principal)
+    request.state.principal = principal
     return principal
 
 
@@ -279,10 +290,20 @@ def _security(request: Request) -> Security:
     return request.app.state.security
 
 
+def principal_of(request: Request) -> Principal:
+    """The caller as authenticated by the route's dependency (anonymous if it had none)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        client = f"ip:{_client_address(request)}"
+        principal = Principal("anonymous", READ, client, client)
+    return principal
+
+
 def require_read(request: Request) -> Principal:
     security = _security(request)
     principal = security.authenticate(request)
     security.throttle(principal)
+    request.state.principal = principal
     return principal
 
 
@@ -302,6 +323,7 @@ def _require_role(request: Request, allowed: tuple[str, ...], action: str) -> Pr
             f"this API key lacks the role {' or '.join(allowed)} needed to {action}",
         )
     security.throttle(principal)
+    request.state.principal = principal
     return principal
 
 

@@ -46,6 +46,7 @@ from rag.index import (
 from rag.index import (
     read_manifest as read_index_manifest,
 )
+from rag.integrity import CHECKSUMS_KEY, file_checksums
 from rag.links import write_links
 from rag.schemas import Chunk, LoadedDocument, TaskRecord
 from rag.settings import Settings
@@ -239,6 +240,7 @@ def _build_version(
         "files": {d.source: d.content_hash for d in docs},
         "errors": errors,
         "document_reports": [p.report() for p in parsed],
+        CHECKSUMS_KEY: file_checksums(version_dir),
     }
     (version_dir / MANIFEST_FILE).write_text(
         json.dumps(index_manifest, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import replace
 
-from rag.chroma import vector_store
+from rag.chroma import close_vector_store, vector_store
 from rag.compose import Composer, Composition, TaskListing
 from rag.dense_gate import DenseGate
 from rag.embeddings import shared_embeddings
@@ -134,6 +134,8 @@ class Assistant:
 
     def close(self) -> None:
         self.tasks.close()
+        if self.searcher.vectors is not None:
+            close_vector_store(self.searcher.vectors)
 
     def warm_up(self) -> float:
         """Load the model and fill the caches with warm-up questions; milliseconds taken."""

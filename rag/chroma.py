@@ -37,3 +37,11 @@ def vector_store(settings: Settings, path: Path, version: str, embeddings: Embed
         client=chroma_client(settings, path),
         collection_metadata={"hnsw:space": "cosine"},
     )
+
+
+def close_vector_store(store: Chroma) -> None:
+    """Release the store's client: an embedded client holds the version's SQLite files and
+    HNSW segments open until closed (one set per index version swapped in)."""
+    client = getattr(store, "_client", None)
+    if client is not None and hasattr(client, "close"):
+        client.close()

@@ -38,9 +38,22 @@ class Settings(BaseSettings):
     calendar_token_ttl_s: int = 180 * 24 * 3600
     public_widget: bool = False
     rate_limit_per_minute: int = 120
+    # Wrong keys/tokens per client address per minute before it gets 429 (0 limits: off).
+    auth_failures_per_minute: int = 20
+    # All widget-token users behind one address together (each token subject gets the above).
+    widget_ip_per_minute: int = 1200
+    # Counters shared by API worker processes (default: next to the index folder).
+    rate_limit_db: Path | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
     max_json_bytes: int = 64 * 1024
     max_question_chars: int = 2000
+    # What one document job may cost (api/job_limits.py); over a limit the job fails.
+    job_max_decompressed_bytes: int = 100 * 1024 * 1024
+    job_max_pages: int = 1000
+    job_max_characters: int = 2_000_000
+    job_max_chunks: int = 5000
+    job_wall_time_s: float = 300.0
+    job_memory_mb: int = 3072
 
     conversation_db: Path | None = None
     conversation_ttl_s: int = 3600
@@ -71,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def ocr_cache_path(self) -> Path:
         return self.ocr_cache or (self.index_dir / "ocr-cache")
+
+    @property
+    def rate_limit_path(self) -> Path:
+        return self.rate_limit_db or (self.index_dir.parent / "ratelimit.sqlite")
 
     @property
     def conversations_path(self) -> Path:

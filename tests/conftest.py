@@ -62,18 +62,19 @@ def assistant(corpus_settings: Settings):
 
 
 @pytest.fixture(scope="session")
-def app(corpus_settings: Settings):
+def client(corpus_settings: Settings):
+    from fastapi.testclient import TestClient
+
     from api.app import create_app
 
-    return create_app(corpus_settings)
+    with TestClient(create_app(corpus_settings)) as test_client:
+        yield test_client
 
 
 @pytest.fixture(scope="session")
-def client(app):
-    from fastapi.testclient import TestClient
-
-    with TestClient(app) as test_client:
-        yield test_client
+def app(client):
+    """The session app, its lifespan running (serving state loaded by ``client``)."""
+    return client.app
 
 
 @pytest.fixture()

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from sse_starlette.sse import EventSourceResponse
 
 from api.deps import current_assistant
+from api.security import principal_of
+from api.text_input import valid_unicode
 from rag.assistant import Assistant
 from rag.followup import PreviousTurn, next_turn
 from rag.llm import ask_with_llm
@@ -23,7 +25,7 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     question: StrictStr = Field(description="Câu hỏi tiếng Việt (có hoặc không dấu)")
-    conversation_id: StrictStr | None = None
+    conversation_id: StrictStr | None = Field(None, max_length=100)
 
     @field_validator("question")
     @classmethod
@@ -31,7 +33,12 @@ class AskRequest(BaseModel):
         # The length limit is the app's own setting, checked by the assistant (same 422 message).
         if not value.strip():
             raise ValueError("Câu hỏi không được để trống / the question must not be empty")
-        return value.strip()
+        return valid_unicode(value.strip())
+
+    @field_validator("conversation_id")
+    @classmethod
+    def _unicode_id(cls, value: str | None) -> str | None:
+        return value if value is None else valid_unicode(value)
 
 
 def answer_with_model(
@@ -43,7 +50,7 @@ def answer_with_model(
 
 def answer_question(request: Request, assistant: Assistant, body: AskRequest) -> Answer:
     conversations = request.app.state.conversations
-    conversation_id = conversations.ensure(body.conversation_id)
+    conversation_id = conversations.ensure(body.conversation_id, principal_of(request).subject)
     previous = conversations.last_turn(conversation_id)
     answer = answer_with_model(request, assistant, body.question, previous)
     conversations.record(conversation_id, next_turn(body.question, answer, previous), answer.answer)

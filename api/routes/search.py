@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import current_assistant
-from api.security import require_read
 from rag.assistant import Assistant, validate_question
 
-router = APIRouter(prefix="/v1", tags=["search"], dependencies=[Depends(require_read)])
+router = APIRouter(prefix="/v1", tags=["search"])
 
 
 @router.get("/search")

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import current_assistant
-from api.security import require_calendar_read, require_integration
+from api.security import principal_of
+from api.text_input import bounded_date, single_line
 from rag.assistant import Assistant
 from rag.calendar import tasks_calendar
 from rag.deadlines import parse_iso_date
@@ -22,15 +23,16 @@ router = APIRouter(prefix="/v1", tags=["tasks"])
 # The calendar feed has its own access rule (a token in the URL), so it is not under the
 # read dependency the app puts on ``router``.
 calendar_router = APIRouter(prefix="/v1", tags=["tasks"])
+token_router = APIRouter(prefix="/v1", tags=["tasks"])
 
 
 def _date(value: str | None, name: str) -> date | None:
     if not value:
         return None
     try:
-        return parse_iso_date(value)
+        return bounded_date(parse_iso_date(value))
     except ValueError as exc:
-        raise InvalidQuestion(f"{name}: {exc}") from exc
+        raise InvalidQuestion(f"Ngày {name} không hợp lệ / {name}: {exc}") from exc
 
 
 def _run(assistant: Assistant, query: TaskQuery) -> TaskQueryResult:
@@ -101,9 +103,7 @@ def overdue_tasks(
     return _deadline_view(assistant, unit, lambda u: assistant.tasks.overdue(reference, u))
 
 
-@calendar_router.get(
-    "/tasks.ics", response_class=Response, dependencies=[Depends(require_calendar_read)]
-)
+@calendar_router.get("/tasks.ics", response_class=Response)
 def tasks_ics(
     unit: str | None = None,
     role: str | None = None,
@@ -112,7 +112,9 @@ def tasks_ics(
     assistant: Assistant = Depends(current_assistant),
 ) -> Response:
     result = _run(assistant, TaskQuery(unit=unit, role=role, document=document))
-    name = f"Hạn nhiệm vụ Đề án 06 — {unit}" if unit else "Hạn nhiệm vụ Đề án 06"
+    # The unit is echoed into X-WR-CALNAME: a CR/LF in it would start a property of its own.
+    unit_name = single_line(unit or "")
+    name = f"Hạn nhiệm vụ Đề án 06 — {unit_name}" if unit_name else "Hạn nhiệm vụ Đề án 06"
     return Response(
         content=tasks_calendar(result.tasks, name),
         media_type="text/calendar; charset=utf-8",
@@ -128,12 +130,14 @@ class CalendarTokenRequest(BaseModel):
     )
 
 
-@calendar_router.post("/calendar-tokens", dependencies=[Depends(require_integration)])
+@token_router.post("/calendar-tokens")
 def issue_calendar_token(request: Request, body: CalendarTokenRequest | None = None) -> dict:
     """A long-lived token that opens only the calendar feed, for subscription URLs."""
     token, expires_at = request.app.state.security.calendar_tokens.issue(
         body.ttl_s if body else None
     )
+    principal = principal_of(request)
+    request.app.state.audit.record(principal.subject, "calendar-token.issue", None, "ok")
     return {
         "token": token,
         "expires_at": expires_at.isoformat(timespec="seconds"),

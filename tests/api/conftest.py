@@ -19,22 +19,26 @@ KEYS = f"{ADMIN_KEY}:admin,{READ_KEY},{INTEGRATION_KEY}:integration"
 
 
 @pytest.fixture()
-def make_client(app, corpus_settings: Settings) -> Iterator[Callable[..., TestClient]]:
+def make_client(
+    client: TestClient, corpus_settings: Settings
+) -> Iterator[Callable[..., TestClient]]:
     """Apps with other auth/CORS/limit settings on the session index (read-only use only:
     the session corpus folder is the shipped corpus)."""
     clients: list[TestClient] = []
 
     def build(**overrides) -> TestClient:
-        variant = create_app(corpus_settings.model_copy(update=overrides))
-        # Same index: reuse the loaded assistant instead of loading it again per app.
-        variant.state.serving = app.state.serving
-        client = TestClient(variant)
-        clients.append(client)
-        return client
+        # Same index: share the loaded assistant instead of loading it again per app.
+        variant = create_app(
+            corpus_settings.model_copy(update=overrides), serving=client.app.state.serving
+        )
+        variant_client = TestClient(variant)
+        variant_client.__enter__()  # runs the lifespan (stores, job runner)
+        clients.append(variant_client)
+        return variant_client
 
     yield build
-    for client in clients:
-        client.close()
+    for variant_client in clients:
+        variant_client.__exit__(None, None, None)
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@ two-document index); after every rejected or failed change the earlier documents
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from fastapi.testclient import TestClient
 from fpdf import FPDF
 
 from api.routes.documents import safe_filename
-from ingest import build
 from rag.errors import UnsupportedFileType
 from tests.api.conftest import READ_KEY
+from tests.api.jobs_helpers import wait_job
 from tests.conftest import CORPUS
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -74,6 +75,7 @@ def assert_earlier_documents_serve(client: TestClient) -> None:
 
 
 def upload(client: TestClient, name: str, data: bytes):
+    """The immediate answer to an upload (202 with a job, or a 4xx)."""
     return client.post("/v1/documents", files={"file": (name, data, "application/octet-stream")})
 
 
@@ -124,23 +126,44 @@ def test_unknown_document_is_404(client: TestClient) -> None:
     assert "khong-co-tai-lieu.txt" in response.json()["detail"]
 
 
+def added(client: TestClient, name: str, data: bytes, **fields: str) -> dict:
+    response = client.post(
+        "/v1/documents", files={"file": (name, data, "application/octet-stream")}, data=fields
+    )
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["status_url"] == f"/v1/jobs/{accepted['job_id']}"
+    return wait_job(client, accepted)
+
+
+def deleted(client: TestClient, source: str) -> dict:
+    response = client.delete(f"/v1/documents/{source}")
+    assert response.status_code == 202, response.text
+    return wait_job(client, response.json())
+
+
 def test_upload_read_search_and_delete_a_pdf(
-    admin_client: TestClient, small_corpus: Path, tmp_path: Path, monkeypatch
+    admin_client: TestClient, small_corpus: Path, tmp_path: Path
 ) -> None:
     before = admin_client.get("/healthz").json()["index_version"]
     # A path-like name is reduced to a safe base name inside the corpus folder.
     pdf = make_pdf(PILOT_LINES)
-    response = upload(admin_client, "../../Kế hoạch thử nghiệm.pdf", pdf)
-    assert response.status_code == 200, response.text
-    body = response.json()
+    fields = {"title": "Kế hoạch thí điểm bãi đỗ xe", "number": "12/KH-SGTVT", "issuer": "Sở GTVT"}
+    job = added(admin_client, "../../Kế hoạch thử nghiệm.pdf", pdf, **fields)
+    assert job["state"] == "done", job
+    assert job["progress"] == 1.0 and job["error"] is None
     name = "ke-hoach-thu-nghiem.pdf"
-    assert body["added"]["source"] == name
-    assert body["added"]["title"] == "Ke hoach thu nghiem"
-    assert body["chunks"] == body["added"]["chunk_count"] > 0
-    assert body["index_version"] != before
-    assert admin_client.get("/healthz").json()["index_version"] == body["index_version"]
+    document = job["document"]
+    assert document["source"] == name and document["title"] == fields["title"]
+    assert document["chunk_count"] > 0 and document["tasks"] >= 0
+    after = admin_client.get("/healthz").json()["index_version"]
+    assert after != before
     assert (small_corpus / name).is_file()
     assert not (tmp_path / name).exists() and not (small_corpus.parent.parent / name).exists()
+    # The form fields are the document's manifest entry.
+    manifest = json.loads((small_corpus / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest[name] == fields
+    assert REPORT_2023 in manifest  # the other entries are kept
 
     listed = [d["source"] for d in admin_client.get("/v1/documents").json()["documents"]]
     assert name in listed and REPORT_2023 in listed and LETTER_4709 in listed
@@ -150,56 +173,53 @@ def test_upload_read_search_and_delete_a_pdf(
     assert top_source(admin_client, "bãi đỗ xe thông minh Quận 1") == name
     assert_earlier_documents_serve(admin_client)
 
-    # The same bytes or the same text (regenerated PDF: new creation time) under another
-    # name, and another content under the same name.
-    for copy in (pdf, make_pdf(PILOT_LINES)):
-        again = upload(admin_client, "ban-sao.pdf", copy)
-        assert again.status_code == 409 and name in again.json()["detail"]
+    # The same bytes under another name (409 at once), the same text re-exported (a new PDF
+    # creation time: found by the job), another content under the same name (409 at once).
+    again = upload(admin_client, "ban-sao.pdf", pdf)
+    assert again.status_code == 409 and name in again.json()["detail"]
+    regenerated = added(admin_client, "ban-sao.pdf", make_pdf(PILOT_LINES))
+    assert regenerated["state"] == "failed" and name in regenerated["error"]
     same_name = upload(admin_client, "Kế hoạch thử nghiệm.pdf", make_pdf(PILOT_LINES[:2]))
     assert same_name.status_code == 409
 
-    deleted = admin_client.delete(f"/v1/documents/{name}")
-    assert deleted.status_code == 200, deleted.text
-    assert deleted.json()["deleted"] == name
+    gone = deleted(admin_client, name)
+    assert gone["state"] == "done", gone
     assert not (small_corpus / name).exists()
+    assert name not in json.loads((small_corpus / "manifest.json").read_text(encoding="utf-8"))
     assert top_source(admin_client, "bãi đỗ xe thông minh Quận 1") != name
     assert admin_client.get(f"/v1/documents/{name}").status_code == 404
+    assert admin_client.delete(f"/v1/documents/{name}").status_code == 404
     assert_earlier_documents_serve(admin_client)
 
-    # A delete whose re-ingest fails puts the file back and keeps serving the old version.
-    version = deleted.json()["index_version"]
 
-    def broken_parse(*args, **kwargs):
-        raise RuntimeError("structure parser crashed")
-
-    monkeypatch.setattr(build, "parse_document", broken_parse)
-    failed = admin_client.delete(f"/v1/documents/{REPORT_2023}")
-    assert failed.status_code == 422
-    assert "RuntimeError" in failed.json()["detail"]
+def test_deleting_the_last_document_fails_its_job_and_changes_nothing(
+    admin_client, small_corpus
+) -> None:
+    assert deleted(admin_client, LETTER_4709)["state"] == "done"
+    version = admin_client.get("/healthz").json()["index_version"]
+    last = deleted(admin_client, REPORT_2023)
+    assert last["state"] == "failed" and "nothing usable" in last["error"]
     assert (small_corpus / REPORT_2023).is_file()
     assert admin_client.get("/healthz").json()["index_version"] == version
-    assert_earlier_documents_serve(admin_client)
-
-
-def test_deleting_the_last_document_is_refused_and_undone(admin_client, small_corpus) -> None:
-    assert admin_client.delete(f"/v1/documents/{LETTER_4709}").status_code == 200
-    last = admin_client.delete(f"/v1/documents/{REPORT_2023}")
-    assert last.status_code == 422
-    assert (small_corpus / REPORT_2023).is_file()
     assert top_source(admin_client, EARLIER[0][0]) == REPORT_2023
 
 
+# Refused at once: the request itself says what is wrong.
 BAD_UPLOADS = [
     ("bang-tinh.xlsx", b"PK\x03\x04 not really", 415, "không hỗ trợ"),
     ("../../chay.exe", b"MZ\x90\x00", 415, "unsupported file type"),
-    ("hong.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage", 422, "PDF"),
-    ("ban-quet.pdf", None, 422, "OCR"),
-    ("hong.docx", b"this is not a zip archive", 422, "DOCX"),
+    ("hong.docx", b"this is not a zip archive", 422, "docx"),
+    ("gia.pdf", b"<html>not a pdf</html>", 422, "pdf"),
     ("rong.txt", b"   \n\n  ", 422, "rỗng"),
-    ("latin.txt", windows_1258("Sở Nội vụ chủ trì rà soát"), 422, "UTF-8"),
     ("qua-lon.txt", "Sở Nội vụ chủ trì. ".encode() * 20_000, 413, "quá lớn"),
     ("ban-sao.txt", (CORPUS / REPORT_2023).read_bytes(), 409, REPORT_2023),
     (LETTER_4709, b"Noi dung khac, cung ten tep.\n", 409, LETTER_4709),
+]
+# Accepted, then failed by the worker with the loader's reason.
+FAILING_JOBS = [
+    ("hong.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage", "PDF"),
+    ("ban-quet.pdf", None, "OCR"),
+    ("latin.txt", windows_1258("Sở Nội vụ chủ trì rà soát"), "UTF-8"),
 ]
 
 
@@ -207,30 +227,14 @@ def test_bad_uploads_are_rejected_and_change_nothing(admin_client, small_corpus)
     version = admin_client.get("/healthz").json()["index_version"]
     files_before = sorted(p.name for p in small_corpus.iterdir())
     for name, data, status, fragment in BAD_UPLOADS:
-        payload = make_scanned_pdf() if data is None else data
-        response = upload(admin_client, name, payload)
+        response = upload(admin_client, name, data)
         assert response.status_code == status, (name, response.text)
         assert fragment.lower() in response.json()["detail"].lower(), (name, response.text)
-        assert sorted(p.name for p in small_corpus.iterdir()) == files_before, name
-        assert admin_client.get("/healthz").json()["index_version"] == version, name
-        assert_earlier_documents_serve(admin_client)
-
-
-def test_failed_ingest_of_an_upload_removes_it(admin_client, small_corpus, monkeypatch) -> None:
-    version = admin_client.get("/healthz").json()["index_version"]
-    original = build.parse_document
-
-    def crash_on_upload(doc, entry, settings):
-        if doc.source == "ghi-chu.txt":
-            raise RuntimeError("table parser crashed")
-        return original(doc, entry, settings)
-
-    monkeypatch.setattr(build, "parse_document", crash_on_upload)
-    note = "Sở Nội vụ chủ trì rà soát bộ phận một cửa trong quý III/2024.\n".encode()
-    response = upload(admin_client, "ghi-chu.txt", note)
-    assert response.status_code == 422
-    assert "table parser crashed" in response.json()["detail"]
-    assert not (small_corpus / "ghi-chu.txt").exists()
+    for name, data, fragment in FAILING_JOBS:
+        job = added(admin_client, name, make_scanned_pdf() if data is None else data)
+        assert job["state"] == "failed", (name, job)
+        assert fragment.lower() in job["error"].lower(), (name, job)
+    assert sorted(p.name for p in small_corpus.iterdir()) == files_before
     assert admin_client.get("/healthz").json()["index_version"] == version
     assert_earlier_documents_serve(admin_client)
 

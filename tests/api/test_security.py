@@ -8,7 +8,6 @@ from datetime import datetime
 import pytest
 
 from api.security import (
-    SlidingWindowLimiter,
     TokenExpired,
     TokenInvalid,
     WidgetTokens,
@@ -63,17 +62,19 @@ def test_widget_token_ttl_is_capped_and_signature_checked() -> None:
         tokens.verify(tampered)
 
 
-def test_sliding_window_frees_slots_as_they_age() -> None:
-    now = [0.0]
-    limiter = SlidingWindowLimiter(limit=2, window_s=60, clock=lambda: now[0])
-    assert limiter.hit("a") is None
-    now[0] = 30
-    assert limiter.hit("a") is None
-    assert limiter.hit("a") == pytest.approx(30.0)
-    assert limiter.hit("b") is None  # buckets are independent
-    now[0] = 60.5
-    assert limiter.hit("a") is None  # the first hit left the window
-    assert limiter.hit("a") is not None
+def test_shared_window_frees_slots_as_they_age(tmp_path) -> None:
+    from api.ratelimit import SharedLimiter
+
+    now = [600.0]
+    limiter = SharedLimiter(tmp_path / "rl.sqlite", window_s=60, clock=lambda: now[0])
+    assert limiter.hit("a", 2) is None
+    assert limiter.hit("a", 2) is None
+    assert limiter.hit("a", 2) == pytest.approx(60.0)
+    assert limiter.hit("b", 2) is None  # buckets are independent
+    now[0] = 690.0  # halfway through the next window, half the old count still weighs
+    assert limiter.hit("a", 2) is None
+    assert limiter.hit("a", 2) is not None
+    limiter.close()
 
 
 @pytest.mark.parametrize(

@@ -204,8 +204,7 @@ def test_openai_provider_against_a_stub_server(assistant, corpus_settings, stub_
 
 def test_ask_and_chat_endpoints_use_the_configured_model(app, corpus_settings, stub_server):
     url = f"http://127.0.0.1:{stub_server.server_port}/v1"
-    variant = create_app(_llm_settings(corpus_settings, "openai", url))
-    variant.state.serving = app.state.serving
+    variant = create_app(_llm_settings(corpus_settings, "openai", url), serving=app.state.serving)
     with TestClient(variant) as client:
         body = client.post("/v1/ask", json={"question": IOC_QUESTION}).json()
         assert body["answer"].startswith("Sở Thông tin và Truyền thông chủ trì xây dựng")
@@ -228,8 +227,7 @@ def test_dead_model_falls_back_to_the_extractive_answer(
     assert answer.answer == extractive.answer
     assert answer.note == NOTE_MODEL_DOWN
 
-    variant = create_app(settings)
-    variant.state.serving = app.state.serving
+    variant = create_app(settings, serving=app.state.serving)
     with TestClient(variant) as client:
         body = client.post("/v1/ask", json={"question": IOC_QUESTION}).json()
     assert body["answer"] == extractive.answer
