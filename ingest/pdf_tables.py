@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pdfplumber
 
@@ -125,14 +125,14 @@ def read_pdf_tables(
     for read, page in zip(reads, pages, strict=False):
         if not read.tables:
             drop = furniture_lines(page.lines, running)
-            out_pages.append(
-                Page(tuple(ln for i, ln in enumerate(page.lines) if i not in drop), page.number)
-            )
+            # ``replace`` keeps what the loader knew of the page (OCR confidence, warnings).
+            lines = tuple(ln for i, ln in enumerate(page.lines) if i not in drop)
+            out_pages.append(replace(page, lines=lines))
             continue
         texts = [ln.text for ln in read.lines]
         drop = furniture_lines(texts, running) - read.table_lines
         kept = [i for i in range(len(read.lines)) if i not in drop]
-        out_pages.append(Page(tuple(texts[i] for i in kept), page.number))
+        out_pages.append(replace(page, lines=tuple(texts[i] for i in kept)))
         for rows in read.tables:
             raw = _raw_rows(read, kept, rows)
             if groups and _continues(groups[-1], raw, vocabulary):

@@ -66,7 +66,7 @@ def test_saving_a_turn_is_fast_at_ten_thousand_conversations(tmp_path: Path) -> 
     db.execute("BEGIN")
     db.executemany("INSERT INTO conversations VALUES (?, 'a', ?)", [(c, now) for c in ids])
     db.executemany(
-        "INSERT INTO turns VALUES (?, ?, ?, 'q', NULL, 'a')",
+        "INSERT INTO turns VALUES (?, ?, ?, 'q', NULL, 'a', NULL)",
         [(c, seq, now) for c in ids for seq in range(1, 7)],
     )
     db.execute("COMMIT")

@@ -15,7 +15,8 @@ from tests.conftest import make_settings
 
 def test_startup_warms_up_before_the_first_request(corpus_settings) -> None:
     app = create_app(corpus_settings)
-    assert not app.state.serving.warmed
+    # Serving state exists only inside the lifespan, which warms it before the first request.
+    assert getattr(app.state, "serving", None) is None
     with TestClient(app) as client:
         state = app.state.serving
         assert state.warmed and state.warm_up_ms > 0
@@ -26,13 +27,12 @@ def test_startup_warms_up_before_the_first_request(corpus_settings) -> None:
         assert model._model is not None  # the embedding model is loaded already
         ready = client.get("/readyz")
         assert ready.status_code == 200
-        assert ready.json()["warm_up_ms"] > 0
+        assert ready.json()["status"] == "ready"
         started = time.perf_counter()
         answer = client.post("/v1/ask", json={"question": "Ai chủ trì số hóa hồ sơ hộ tịch?"})
         assert answer.status_code == 200
         # Loading the model alone takes seconds; a warmed app answers in well under one.
         assert time.perf_counter() - started < 1.0
-        state.assistant.close()
 
 
 def test_without_an_index_startup_succeeds_and_readyz_says_not_ready(tmp_path: Path) -> None:
