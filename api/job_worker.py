@@ -141,8 +141,9 @@ def run_add(settings: Settings, job: Job, progress: JobProgress, limits: JobLimi
     path = uploaded_file(settings, job.id, job.source)
     progress.stage("load", 0.02)
     check_file(path, limits)
-    # Settings' OCR limits apply to scans; the OCR cache spares the build a second read.
-    loaded = load_document(path, path.parent, OcrOptions.from_settings(settings))
+    # Settings' OCR limits apply to scans, with per-page progress; the OCR cache spares the
+    # build a second read.
+    loaded = load_document(path, path.parent, OcrOptions.from_settings(settings, progress.on_page))
     check_loaded(loaded, limits)
     check_not_indexed(loaded, _indexed_documents(settings))
     progress.stage("parse", 0.12)
