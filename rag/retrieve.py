@@ -37,6 +37,9 @@ UNIT_BOOST = 0.08
 # BLAS kernels) and must not decide between two chunks. Ties then fall to ``_ranked``'s keys.
 SCORE_DECIMALS = 4
 KIND_ORDER = {"row": 0, "section": 1}
+# Dense similarities are compared at this precision (query-embedding float noise is below it).
+DENSE_DECIMALS = 3
+VECTOR_BATCH = 5000
 # Remembered chunk matches per unit or document number (a bounded working set).
 HIT_MEMO_SIZE = 512
 
@@ -81,23 +84,57 @@ class HybridSearcher:
         self._id_rank = np.empty(len(ids), dtype=np.int64)
         self._id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
         self._hit_memo: dict[tuple[str, ...], np.ndarray] = {}
+        self._vectors_matrix: np.ndarray | None = None
 
     def dense_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.files.chunks), dtype=np.float32)
         if self.vectors is None or not query.strip():
             return scores
-        hits = self.vectors.similarity_search_with_score(query, k=DENSE_CANDIDATES)
-        similarities = [round(1.0 - float(distance), SCORE_DECIMALS) for _, distance in hits]
-        if not similarities:
+        similarities = self._exact_similarities(query)
+        if similarities is None:
             return scores
-        floor = min(similarities)
-        span = max(similarities) - floor or 1.0
+        # The strongest candidates, ties by position: the same set in every process.
+        order = np.lexsort((np.arange(similarities.size), -similarities))[:DENSE_CANDIDATES]
+        chosen = similarities[order]
+        floor = float(chosen.min())
+        span = float(chosen.max()) - floor or 1.0
         # Min-max over the candidates: chunks outside the dense top-k count as the weakest one.
-        for (doc, _), similarity in zip(hits, similarities, strict=True):
-            position = self.files.chunk_position.get(doc.id or "")
-            if position is not None:
-                scores[position] = 0.05 + 0.95 * (similarity - floor) / span
+        scores[order] = 0.05 + 0.95 * (chosen - floor) / span
         return scores
+
+    def _exact_similarities(self, query: str) -> np.ndarray | None:
+        """Cosine similarity of the query to every chunk, rounded to ``DENSE_DECIMALS``.
+
+        Exact rather than Chroma's approximate (HNSW) top-k: the approximate candidate set
+        and float noise in the query embedding differed between processes, which changed
+        which of two near-identical rows ranked first.
+        """
+        matrix = self._chunk_vectors()
+        if matrix is None:
+            return None
+        vector = np.asarray(self.vectors.embeddings.embed_query(query), dtype=np.float64)
+        norm = float(np.linalg.norm(vector)) or 1.0
+        return np.round(matrix @ (vector / norm), DENSE_DECIMALS)
+
+    def _chunk_vectors(self) -> np.ndarray | None:
+        """Unit-length chunk vectors in chunk order, read once from the vector store."""
+        if self._vectors_matrix is None:
+            ids = [c.id for c in self.files.chunks]
+            rows: dict[str, list[float]] = {}
+            collection = self.vectors._collection
+            for start in range(0, len(ids), VECTOR_BATCH):
+                got = collection.get(ids=ids[start : start + VECTOR_BATCH], include=["embeddings"])
+                rows.update(zip(got["ids"], got["embeddings"], strict=True))
+            if not rows:
+                return None
+            width = len(next(iter(rows.values())))
+            matrix = np.zeros((len(ids), width), dtype=np.float64)
+            for position, chunk_id in enumerate(ids):
+                if chunk_id in rows:
+                    matrix[position] = rows[chunk_id]
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            self._vectors_matrix = matrix / np.where(norms == 0, 1.0, norms)
+        return self._vectors_matrix
 
     def search(
         self,

@@ -34,3 +34,55 @@ def test_workers_option_is_passed_through_and_checked(monkeypatch) -> None:
     assert calls["workers"] == 3
     rejected = CliRunner().invoke(cli.app, ["serve", "--workers", "0"])
     assert rejected.exit_code != 0
+
+
+def test_two_workers_give_one_answer_to_the_same_question(corpus_settings, tmp_path) -> None:
+    """A real `da06 serve --workers 2`: the same question asked 20 times over fresh
+    connections (spread over both processes) gets one answer and one citation list."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DA06_INDEX_DIR": str(corpus_settings.index_dir),
+        "DA06_CORPUS_DIR": str(corpus_settings.corpus_dir),
+        "DA06_CONVERSATION_DB": str(tmp_path / "conversations.sqlite"),
+        "DA06_RATE_LIMIT_DB": str(tmp_path / "ratelimit.sqlite"),
+        "DA06_RATE_LIMIT_PER_MINUTE": "0",
+        "DA06_API_KEYS": "",
+        "HF_HUB_OFFLINE": "1",
+    }
+    command = [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the server did not become ready")
+        question = "nhiệm vụ đào tạo, tập huấn an ninh an toàn trên phần mềm MOOC hạn khi nào?"
+        seen = set()
+        for _ in range(20):
+            with httpx.Client(base_url=base, timeout=60) as client:
+                body = client.post("/v1/ask", json={"question": question}).json()
+            cited = tuple((c["source"], c["line_start"], c["line_end"]) for c in body["citations"])
+            seen.add((body["answer"], cited))
+        assert len(seen) == 1, seen
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
