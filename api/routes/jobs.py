@@ -13,6 +13,10 @@ def job_status(job_id: str, request: Request) -> dict:
     job = request.app.state.jobs.get(job_id)
     if job is None:
         raise HTTPException(404, detail=f"Không có công việc {job_id[:40]} / no job {job_id[:40]}")
+    if job.state == "done":
+        # The worker process records "done" before this process's runner switches versions:
+        # a caller who sees "done" must be served the new version already.
+        request.app.state.serving.refresh()
     return job.public()
 
 
