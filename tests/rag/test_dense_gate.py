@@ -40,16 +40,26 @@ def test_infinite_margin_and_rank_fusion_always_run_dense() -> None:
     assert DenseGate(margin=0.05).needs_dense(decisive, "rrf")
 
 
+class CountingEmbeddings:
+    """The real embedding function, counting the query embeddings asked of it."""
+
+    def __init__(self, embeddings, counter: CountingVectors) -> None:
+        self.embeddings = embeddings
+        self.counter = counter
+
+    def embed_query(self, text: str) -> list[float]:
+        self.counter.queries += 1
+        return self.embeddings.embed_query(text)
+
+
 class CountingVectors:
-    """The real vector store, counting the queries that reach it."""
+    """The real vector store, counting the query embeddings dense scoring asks for."""
 
     def __init__(self, store) -> None:
         self.store = store
         self.queries = 0
-
-    def similarity_search_with_score(self, query: str, k: int):
-        self.queries += 1
-        return self.store.similarity_search_with_score(query, k=k)
+        self._collection = store._collection
+        self.embeddings = CountingEmbeddings(store.embeddings, self)
 
 
 def _searchers(assistant, margin: float) -> tuple[HybridSearcher, CountingVectors]:
