@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from pypdf import PdfWriter
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 REGULAR = f"{FONT_DIR}/DejaVuSans.ttf"
@@ -228,6 +229,16 @@ def image_pdf(images: Sequence[Image.Image], dpi: int = DPI) -> bytes:
     buffer = io.BytesIO()
     first, *rest = [image.convert("L") for image in images]
     first.save(buffer, "PDF", resolution=dpi, save_all=True, append_images=rest)
+    return buffer.getvalue()
+
+
+def blank_pdf(pages: int) -> bytes:
+    """A PDF of ``pages`` empty A4 pages: no text layer, nothing to read."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
     return buffer.getvalue()
 
 

@@ -12,9 +12,8 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from pypdf import PdfWriter
 
-from eval.scanned_pages import notice_page, picture_page, png_bytes
+from eval.scanned_pages import blank_pdf, notice_page, picture_page, png_bytes
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="tesseract is installed by `make tesseract`"
@@ -25,15 +24,6 @@ JOB_WAIT_S = 120
 def _jpeg(image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
-
-
-def _blank_pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
     return buffer.getvalue()
 
 
@@ -76,7 +66,7 @@ def test_scanned_image_upload_is_answerable_with_ocr_citation(admin_client) -> N
 BAD_SCANS = [
     ("anh-khong-chu.png", png_bytes(picture_page().image), 422, "OCR"),
     ("anh-hong.png", png_bytes(notice_page().image)[:20_000], 422, "hỏng"),
-    ("ban-quet-300-trang.pdf", _blank_pdf(300), 413, "300"),
+    ("ban-quet-300-trang.pdf", blank_pdf(300), 413, "300"),
 ]
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from pypdf import PdfWriter
 
 from eval.ocr_accuracy import character_accuracy, row_accuracy, table_cells
 from eval.scanned_pages import (
@@ -22,6 +21,7 @@ from eval.scanned_pages import (
     MOTTO_RIGHT,
     REGULAR,
     TASK_ROWS,
+    blank_pdf,
     image_pdf,
     notice_page,
     picture_page,
@@ -250,18 +250,9 @@ def test_not_an_image_is_refused(tmp_path: Path) -> None:
         load_document(path, tmp_path)
 
 
-def _blank_pdf(pages: int) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def test_scan_over_the_page_limit_is_refused_before_any_ocr(tmp_path: Path) -> None:
     calls: list[tuple[int, int]] = []
-    path = _write(tmp_path, "ban-quet-300-trang.pdf", _blank_pdf(300))
+    path = _write(tmp_path, "ban-quet-300-trang.pdf", blank_pdf(300))
     options = OcrOptions(max_pages=200, on_page=lambda d, t: calls.append((d, t)))
     with pytest.raises(TooManyPages, match="300"):
         load_document(path, tmp_path, options)
@@ -291,7 +282,7 @@ def test_bad_scan_leaves_the_index_as_it_was(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, corpus)
     before = ingest_corpus(settings)
     _write(corpus, "hong.png", b"\x89PNG\r\n\x1a\n garbage")
-    _write(corpus, "qua-dai.pdf", _blank_pdf(300))
+    _write(corpus, "qua-dai.pdf", blank_pdf(300))
     after = ingest_corpus(settings.model_copy(update={"ocr_max_pages": 200}))
     assert after.skipped and after.version == before.version
     assert current_version(settings.index_dir) == before.version
