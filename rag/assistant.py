@@ -9,7 +9,7 @@ import time
 from dataclasses import replace
 
 from rag.chroma import close_vector_store, vector_store
-from rag.compose import Composer, Composition, TaskListing
+from rag.compose import Composer, Composition, TaskListing, home_scope
 from rag.dense_gate import DenseGate
 from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
@@ -96,6 +96,9 @@ class Assistant:
         self.searcher = searcher
         self.gazetteer = gazetteer
         self.aliases = {s: d.aliases for s, d in files.documents.items()}
+        self.home_sources = frozenset(
+            s for s, d in files.documents.items() if home_scope(d.title, d.issuer)
+        )
         corpus_text = " ".join(
             line for d in files.documents.values() for page in d.pages for line in page["lines"]
         )
@@ -143,7 +146,7 @@ class Assistant:
 
     def analyse(self, question: str) -> QueryAnalysis:
         units = tuple(self.gazetteer.find_in_text(normalize(question)))
-        return analyse(question, units=units, aliases=self.aliases)
+        return analyse(question, units=units, aliases=self.aliases, home_sources=self.home_sources)
 
     def corpus_mentions(self, phrase: str) -> bool:
         if has_diacritics(phrase):
