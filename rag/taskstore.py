@@ -111,6 +111,10 @@ class TaskFilter:
     limit: int | None = None
 
 
+class RegistryClosed(RuntimeError):
+    """A query on a store after ``close`` (a programming error, like a closed sqlite3 file)."""
+
+
 class TaskStore:
     """Read-only queries over one version's registry.
 
@@ -121,6 +125,7 @@ class TaskStore:
         self.path = path
         self._owned = bind is None
         self._bind = bind if bind is not None else sqlite_engine(path, read_only=True)
+        self._closed = False
         self._order = {
             table.name: self._position_or_rowid(table)
             for table in (tasks_table, task_groups_table, task_links_table)
@@ -136,16 +141,23 @@ class TaskStore:
         """Build order: files written before the position column kept it in SQLite's rowid."""
         if not self._owned:
             return table.c.position
-        with self._bind.connect() as db:
+        with self._connect() as db:
             columns = {row[1] for row in db.exec_driver_sql(f"PRAGMA table_info({table.name})")}
         return table.c.position if "position" in columns or not columns else literal_column("rowid")
 
     def close(self) -> None:
+        self._closed = True
         if self._owned:
             self._bind.dispose()
 
+    def _connect(self) -> Connection:
+        # A disposed engine would silently reconnect: a retired version must stay closed.
+        if self._closed:
+            raise RegistryClosed("task registry is closed (its index version was retired)")
+        return self._bind.connect()
+
     def _rows(self, statement) -> list[TaskRecord]:
-        with self._bind.connect() as db:
+        with self._connect() as db:
             return [_from_row(r) for r in db.execute(statement).mappings()]
 
     def _one(self, statement) -> TaskRecord | None:
@@ -153,7 +165,7 @@ class TaskStore:
         return found[0] if found else None
 
     def _scalar(self, statement):
-        with self._bind.connect() as db:
+        with self._connect() as db:
             return db.execute(statement).scalar_one()
 
     def all(self) -> list[TaskRecord]:
@@ -232,7 +244,7 @@ class TaskStore:
             .group_by(u.unit)
             .order_by(func.count().desc(), u.unit)
         )
-        with self._bind.connect() as db:
+        with self._connect() as db:
             rows = db.execute(statement).all()
         return [(unit, int(lead), int(coord)) for unit, lead, coord in rows]
 
@@ -251,7 +263,7 @@ class TaskStore:
         return self._table_rows(task_links_table)
 
     def _table_rows(self, table) -> list[tuple]:
-        with self._bind.connect() as db:
+        with self._connect() as db:
             # Every PostgreSQL registry has all tables (it was written by this code).
             if self._owned and not inspect(db).has_table(table.name):
                 return []
