@@ -15,7 +15,7 @@ from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
 from rag.followup import PreviousTurn, ordinal_reference
-from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
+from rag.index import CHROMA_DIR, IndexFiles
 from rag.intents import cue_words
 from rag.multipart import merge_citations, split_question
 from rag.query import DocumentNumber, QueryAnalysis, analyse
@@ -127,7 +127,7 @@ class Assistant:
                 settings.embedding_model, settings.embedding_batch_size, settings.dense_max_tokens
             )
             vectors = vector_store(settings, files.path / CHROMA_DIR, files.version, embeddings)
-        tasks = TaskStore(files.path / TASKS_FILE)
+        tasks = TaskStore.for_version(settings, files.path)
         searcher = HybridSearcher(files, vectors, settings.fusion, DenseGate(settings.dense_margin))
         return cls(settings, files, tasks, searcher, default_gazetteer())
 
