@@ -23,6 +23,7 @@ from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
+from rag.signature import asks_signer, find_signature
 from rag.taskstore import TaskFilter, TaskStore
 from rag.text import fold, has_diacritics, normalize, squash, syllables
 from rag.units import Gazetteer, default_gazetteer
@@ -114,6 +115,12 @@ class Assistant:
             task_at=self.task_for_chunk,
             corpus_has=self.corpus_mentions,
         )
+        self.signatures = {
+            (source, page["number"]): signature
+            for source, document in files.documents.items()
+            for page in document.pages
+            if (signature := find_signature(page["lines"])) is not None
+        }
         self.registry = RegistryQuestions.load(
             tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
         )
@@ -219,6 +226,11 @@ class Assistant:
         started = time.perf_counter()
         analysis = self.analyse(question)
         follow_up = self._follow_up(analysis, previous)
+        if follow_up is None and asks_signer(analysis.folded):
+            hits = self.searcher.search(analysis, self.settings.retrieve_k)
+            composition = self._signer_answer(analysis, hits)
+            spent = round((time.perf_counter() - started) * 1000, 2)
+            return hits, composition, {"retrieve": 0.0, "compose": spent, "total": spent}
         # Counts, filters, as-of views and comparisons over table rows come from the registry.
         registry = None if follow_up else self.registry.respond(question, analysis)
         if registry is not None:
@@ -249,6 +261,31 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return hits, composition, timing
+
+    def _signer_answer(self, analysis: QueryAnalysis, hits: list[ScoredChunk]) -> Composition:
+        """Who signed the named document (else the best-matching one), from its signature
+        block; a document without a named signer is not guessed at."""
+        source = (
+            analysis.sources[0] if analysis.sources else (hits[0].chunk.source if hits else None)
+        )
+        found = [(page, s) for (src, page), s in self.signatures.items() if src == source]
+        chunk = None
+        if found:
+            page, signature = found[-1]
+            chunk = next(
+                (
+                    c
+                    for c in self.files.chunks
+                    if c.source == source
+                    and c.page == page
+                    and c.line_start <= signature.line_end
+                    and c.line_end >= signature.line_start
+                ),
+                None,
+            )
+        if chunk is None:
+            return self.composer.abstain(hits, "tài liệu không ghi tên người ký")
+        return self.composer.signer_answer(chunk, signature)
 
     def _registry_or_prose(
         self, analysis: QueryAnalysis, hits: list[ScoredChunk], listing: TaskListing | None

@@ -27,6 +27,7 @@ from rag.index import StoredDocument
 from rag.query import QueryAnalysis, home_place_names, named_entities
 from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Answer, Chunk, Citation, TaskRecord
+from rag.signature import Signature
 from rag.text import fold, index_tokens, squash
 
 ABSTAIN_TEXT = (
@@ -384,6 +385,15 @@ class Composer:
             citations=citations.items,
             tasks=[task],
             evidence=citations.chunks,
+        )
+
+    def signer_answer(self, chunk: Chunk, signature: Signature) -> Composition:
+        citations = CitationList(self.documents)
+        marker = citations.cite(chunk, lines=(signature.line_start, signature.line_end))
+        titles = " / ".join(signature.titles)
+        text = f"Theo {self._label(chunk)}: người ký là {signature.role} {signature.name} ({titles}) [{marker}]."
+        return Composition(
+            text=text, abstained=False, citations=citations.items, evidence=citations.chunks
         )
 
     def _list_answer(self, listing: TaskListing) -> Composition:

@@ -130,6 +130,12 @@ class TaskStore:
             table.name: self._position_or_rowid(table)
             for table in (tasks_table, task_groups_table, task_links_table)
         }
+        # A file written before the position column cannot be asked for it.
+        self._task_columns = [
+            c
+            for c in tasks_table.columns
+            if c.name != "position" or self._order["tasks"] is tasks_table.c.position
+        ]
 
     @classmethod
     def for_version(cls, settings: Settings, version_dir: Path) -> TaskStore:
@@ -169,15 +175,15 @@ class TaskStore:
             return db.execute(statement).scalar_one()
 
     def all(self) -> list[TaskRecord]:
-        return self._rows(select(tasks_table).order_by(self._order["tasks"]))
+        return self._rows(select(*self._task_columns).order_by(self._order["tasks"]))
 
     def get(self, task_id: str) -> TaskRecord | None:
-        return self._one(select(tasks_table).where(tasks_table.c.id == task_id))
+        return self._one(select(*self._task_columns).where(tasks_table.c.id == task_id))
 
     def at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
         t = tasks_table.c
         return self._one(
-            select(tasks_table)
+            select(*self._task_columns)
             .where(
                 t.source == source,
                 t.line_start <= line_start,
@@ -210,7 +216,7 @@ class TaskStore:
         if spec.text:
             clauses.extend(t.folded.like(f"%{word}%") for word in fold(spec.text).split())
         statement = (
-            select(tasks_table)
+            select(*self._task_columns)
             .where(*clauses)
             .order_by(t.deadline_end.is_(None), t.deadline_end, t.source, self._order["tasks"])
         )
