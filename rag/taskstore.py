@@ -106,6 +106,9 @@ class TaskStore:
         self.path = path
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
+        # The file is read-only: the task at a chunk's position never changes, and answers
+        # ask for the same few hundred row chunks again and again (a table scan each).
+        self._at: dict[tuple[str, int | None, int], TaskRecord | None] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -118,6 +121,12 @@ class TaskStore:
         return _from_row(row) if row else None
 
     def at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
+        key = (source, page, line_start)
+        if key not in self._at:
+            self._at[key] = self._task_at(source, page, line_start)
+        return self._at[key]
+
+    def _task_at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
         row = self._db.execute(
             "SELECT * FROM tasks WHERE source = ? AND line_start <= ? AND line_end >= ? "
             "AND (page IS ? OR page = ?) ORDER BY line_start DESC LIMIT 1",
