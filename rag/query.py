@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.intents import detect_intents
-from rag.text import fold, index_tokens, normalize, squash
+from rag.text import TOKEN_CACHE_SIZE, fold, index_tokens, normalize, squash
 
 # Question words that carry no content (folded). They would only add noise to lexical search.
 QUESTION_STOPWORDS = frozenset(
@@ -226,21 +226,22 @@ def expansions(text: str) -> list[str]:
     return extra
 
 
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def content_tokens(text: str, expand: bool = True) -> tuple[str, ...]:
     """Lexical query tokens without the question words, plus (optionally) the synonyms' tokens.
 
     With synonyms, the question's own tokens are listed twice: BM25 sums repeated query
     tokens, so the wording the user typed outweighs its other spellings.
     """
-    tokens = []
     own = index_tokens(text)
     extra = [*own, *index_tokens(" . ".join(expansions(text)))] if expand else []
-    for token in [*own, *extra]:
-        parts = token.split("_")
-        if all(fold(p) in QUESTION_STOPWORDS for p in parts):
-            continue
-        tokens.append(token)
+    tokens = [token for token in [*own, *extra] if not _question_word(token)]
     return tuple(tokens if expand else dict.fromkeys(tokens))
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _question_word(token: str) -> bool:
+    return all(fold(p) in QUESTION_STOPWORDS for p in token.split("_"))
 
 
 def _capitalized(word: str) -> bool:

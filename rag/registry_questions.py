@@ -72,13 +72,20 @@ class RegistryQuestions:
 
     def __post_init__(self) -> None:
         self.by_id = {r.task.id: r.task for r in self.rows}
+        # Question-independent inputs of the parser, computed once per index version.
+        self._aliases = {s: d.aliases for s, d in self.documents.items()}
+        self._task_sources = sorted({r.task.source for r in self.rows})
+        self._own_numbers = [d.number.split("/")[0] for d in self.documents.values() if d.number]
 
     def parse(self, question: str, units: tuple[str, ...], today: date | None = None):
-        aliases = {s: d.aliases for s, d in self.documents.items()}
-        task_sources = sorted({r.task.source for r in self.rows})
-        own = [d.number.split("/")[0] for d in self.documents.values() if d.number]
         return parse_registry_question(
-            question, units, aliases, self.catalog, task_sources, own, today or date.today()
+            question,
+            units,
+            self._aliases,
+            self.catalog,
+            self._task_sources,
+            self._own_numbers,
+            today or date.today(),
         )
 
     def respond(self, question: str, analysis: QueryAnalysis) -> Composition | None:

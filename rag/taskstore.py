@@ -130,6 +130,9 @@ class TaskStore:
             table.name: self._position_or_rowid(table)
             for table in (tasks_table, task_groups_table, task_links_table)
         }
+        # The registry is read-only: the task at a chunk's position never changes, and
+        # answers ask for the same few hundred row chunks again and again.
+        self._at: dict[tuple[str, int | None, int], TaskRecord | None] = {}
         # A file written before the position column cannot be asked for it.
         self._task_columns = [
             c
@@ -181,6 +184,12 @@ class TaskStore:
         return self._one(select(*self._task_columns).where(tasks_table.c.id == task_id))
 
     def at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
+        key = (source, page, line_start)
+        if key not in self._at:
+            self._at[key] = self._task_at(source, page, line_start)
+        return self._at[key]
+
+    def _task_at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
         t = tasks_table.c
         return self._one(
             select(*self._task_columns)
