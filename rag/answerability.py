@@ -47,10 +47,15 @@ def _provinces() -> tuple[tuple[str, str], ...]:
     return tuple((name, words_only(name).strip()) for name in data["provinces"])
 
 
+@lru_cache(maxsize=1)
+def _home_keys() -> frozenset[str]:
+    """The city every document is about: naming it constrains nothing."""
+    return frozenset(words_only(name).strip() for name in home_place_names())
+
+
 def place_constraints(folded_question: str) -> list[Constraint]:
     padded = words_only(folded_question)
-    # The city every document is about: naming it constrains nothing.
-    home = {words_only(name).strip() for name in home_place_names()}
+    home = _home_keys()
     found = []
     for name, key in _provinces():
         if f" {key} " in padded and key not in home:

@@ -23,7 +23,7 @@ from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
-from rag.signature import asks_signer, find_signature
+from rag.signature import Signature, asks_signer, find_signature
 from rag.taskstore import TaskFilter, TaskStore
 from rag.text import fold, has_diacritics, normalize, squash, syllables
 from rag.units import Gazetteer, default_gazetteer
@@ -78,6 +78,30 @@ def _words_only(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()
 
 
+def _signed_chunks(files: IndexFiles) -> dict[str, tuple[Signature, Chunk]]:
+    """Each document's last signature block with the chunk that holds it (for the citation)."""
+    signed: dict[str, tuple[Signature, Chunk]] = {}
+    for source, document in files.documents.items():
+        for page in document.pages:
+            signature = find_signature(page["lines"])
+            if signature is None:
+                continue
+            chunk = next(
+                (
+                    c
+                    for c in files.chunks
+                    if c.source == source
+                    and c.page == page["number"]
+                    and c.line_start <= signature.line_end
+                    and c.line_end >= signature.line_start
+                ),
+                None,
+            )
+            if chunk is not None:
+                signed[source] = (signature, chunk)
+    return signed
+
+
 def _accented_words(text: str) -> str:
     return " ".join(syllables(text))
 
@@ -115,12 +139,7 @@ class Assistant:
             task_at=self.task_for_chunk,
             corpus_has=self.corpus_mentions,
         )
-        self.signatures = {
-            (source, page["number"]): signature
-            for source, document in files.documents.items()
-            for page in document.pages
-            if (signature := find_signature(page["lines"])) is not None
-        }
+        self.signatures = _signed_chunks(files)
         self.registry = RegistryQuestions.load(
             tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
         )
@@ -268,23 +287,10 @@ class Assistant:
         source = (
             analysis.sources[0] if analysis.sources else (hits[0].chunk.source if hits else None)
         )
-        found = [(page, s) for (src, page), s in self.signatures.items() if src == source]
-        chunk = None
-        if found:
-            page, signature = found[-1]
-            chunk = next(
-                (
-                    c
-                    for c in self.files.chunks
-                    if c.source == source
-                    and c.page == page
-                    and c.line_start <= signature.line_end
-                    and c.line_end >= signature.line_start
-                ),
-                None,
-            )
-        if chunk is None:
+        signed = self.signatures.get(source)
+        if signed is None:
             return self.composer.abstain(hits, "tài liệu không ghi tên người ký")
+        signature, chunk = signed
         return self.composer.signer_answer(chunk, signature)
 
     def _registry_or_prose(
