@@ -20,6 +20,7 @@ from rag.evidence import (
     coverage,
     fits_shape,
     has_date,
+    has_deadline_date,
     overlap_score,
     split_sentences,
 )
@@ -516,6 +517,15 @@ class Composer:
         candidates = []
         top_score = hits[0].score or 1.0
         numbers = [n.key for n in analysis.doc_numbers if n.key != n.number]
+
+        shapes, needs_date = _value_shapes(analysis)
+        dated = has_date if _asks_issue_date(analysis) else has_deadline_date
+
+        def holds_value(text: str) -> bool:
+            if needs_date and not dated(text):
+                return False
+            return fits_shape(text, shapes, analysis.normalized)
+
         for rank, hit in enumerate(hits[:5]):
             confidence = 0.3 + 0.7 * min(1.0, hit.score / top_score)
             sentences = _passage_sentences(hit.chunk)
@@ -525,10 +535,10 @@ class Composer:
                 if len(b) <= SHORT_SENTENCE
             ]
             for sentence in [*sentences, *joined]:
-                window = best_window(sentence, analysis.tokens, self.weights, WINDOW_CHARS)
-                if not fits_shape(window, analysis.intents, analysis.normalized):
-                    continue
-                if analysis.has("deadline") and not has_date(window):
+                window = best_window(
+                    sentence, analysis.tokens, self.weights, WINDOW_CHARS, holds_value
+                )
+                if not holds_value(window):
                     continue
                 score = overlap_score(analysis.tokens, window, self.weights)
                 score += self._focus_bonus(analysis, window)
@@ -537,3 +547,36 @@ class Composer:
                 candidates.append((score * confidence, rank, window, hit))
         candidates.sort(key=lambda c: (-c[0], c[1]))
         return candidates
+
+
+_ISSUE_QUESTION = re.compile(r"\b(?:ban hanh|ky|phat hanh|hieu luc)\b")
+_COMPLETION_QUESTION = re.compile(r"\b(?:xong|hoan thanh|thoi han|han chot)\b")
+
+
+def _asks_issue_date(analysis: QueryAnalysis) -> bool:
+    """ "Kế hoạch 1470 ban hành ngày nào": the date a document was issued is the answer
+    ("phải ban hành kế hoạch xong trong tháng mấy" asks for a deadline)."""
+    folded = fold(analysis.normalized)
+    if _COMPLETION_QUESTION.search(folded):
+        return False
+    return bool(analysis.doc_numbers or analysis.has("directive") or _ISSUE_QUESTION.search(folded))
+
+
+_DATE_PART_QUESTION = re.compile(r"\b(?:ngay|thang|quy|nam|gio) (?:may|nao)\b")
+
+
+def _value_shapes(analysis: QueryAnalysis) -> tuple[tuple[str, ...], bool]:
+    """The kinds of value an answer sentence must hold, and whether one must be a date.
+
+    "Tháng mấy" asks for a date, not a count: with a deadline asked, "mấy" after a time word
+    adds no number of its own. "Bao nhiêu" asks for a number: a deadline cue beside it
+    ("báo cáo lộ trình … bao nhiêu thủ tục") names the subject, not a second value.
+    """
+    folded = fold(analysis.normalized)
+    if not analysis.has("deadline"):
+        return analysis.intents, False
+    if re.search(r"\b(?:bao nhieu|so luong)\b", folded):
+        return analysis.intents, False
+    if _DATE_PART_QUESTION.search(folded):
+        return tuple(i for i in analysis.intents if i not in ("figure", "count")), True
+    return analysis.intents, True

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,8 +82,22 @@ def fits_shape(sentence: str, intents: Iterable[str], question: str = "") -> boo
     return not asks_number or bool(quantities(sentence) - quantities(question))
 
 
+# "Kế hoạch số 1470/KH-BCĐ ngày 13 tháng 4 năm 2023": the date a document was issued,
+# which answers "ban hành ngày nào" but is no deadline.
+_ISSUE_DATE = re.compile(
+    r"\d+/[A-ZĐ][\w/-]*\s*,?\s*(?:ngày\s+)?"
+    r"(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
+    re.IGNORECASE,
+)
+
+
 def has_date(text: str) -> bool:
     return bool(_DATE.search(text))
+
+
+def has_deadline_date(text: str) -> bool:
+    """A date other than the issue date of a cited document."""
+    return bool(_DATE.search(_ISSUE_DATE.sub(" ", text)))
 
 
 class TermWeights:
@@ -178,9 +192,18 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[,;:)])\s+|\s+(?=\()")
 
 
 def best_window(
-    sentence: str, query_tokens: Iterable[str], weights: TermWeights, max_chars: int
+    sentence: str,
+    query_tokens: Iterable[str],
+    weights: TermWeights,
+    max_chars: int,
+    holds_value: Callable[[str], bool] | None = None,
 ) -> str:
-    """The sentence itself when short; else the run of clauses that best matches the question."""
+    """The sentence itself when short; else the run of clauses that best matches the question.
+
+    With ``holds_value``, a run that holds the asked kind of value (a date for a deadline)
+    beats any run that does not: a long task sentence often states its deadline only in
+    its last clause, beyond the words that match the question.
+    """
     if len(sentence) <= max_chars:
         return sentence
     clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c]
@@ -190,6 +213,7 @@ def best_window(
     # then each window's joined text is tokenized as it is.
     tokenize_joined = "[bookmark:" in sentence
     best = (-1.0, 0, 1)
+    best_holding: tuple[float, int, int] | None = None
     for start in range(len(clauses)):
         length = 0
         present: frozenset[str] = frozenset()
@@ -205,7 +229,13 @@ def best_window(
             score = _overlap(tokens, present, weights)
             if score > best[0]:
                 best = (score, start, end + 1)
-    _, start, end = best
+            if (
+                holds_value is not None
+                and (best_holding is None or score > best_holding[0])
+                and holds_value(" ".join(clauses[start : end + 1]))
+            ):
+                best_holding = (score, start, end + 1)
+    _, start, end = best_holding or best
     # A parenthesis right after the window qualifies it ("… 5.383 hồ sơ (chiếm tỷ lệ 80,1%)").
     while end < len(clauses) and clauses[end].startswith("(") and len(clauses[end]) < 120:
         end += 1

@@ -151,6 +151,12 @@ def _alias_pattern(name: str) -> re.Pattern[str]:
                 position += size
                 break
         else:
+            following = words[position + 1] if position + 1 < len(words) else ""
+            if words[position] in ("nam", "so") and following.isdigit():
+                # "báo cáo năm 2023" is typed "bc 2023": the number's pattern takes the
+                # word before it as optional.
+                position += 1
+                continue
             previous = words[position - 1] if position else None
             parts.append(_word_pattern(words[position], previous))
             position += 1
