@@ -17,8 +17,8 @@ from rag.evidence import TermWeights
 from rag.followup import PreviousTurn, ordinal_reference
 from rag.index import CHROMA_DIR, IndexFiles
 from rag.intents import cue_words
-from rag.multipart import merge_citations, split_question
-from rag.query import DocumentNumber, QueryAnalysis, analyse
+from rag.multipart import document_clauses, merge_citations, split_question, without_asking
+from rag.query import DocumentNumber, QueryAnalysis, analyse, document_mentions
 from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
@@ -33,6 +33,8 @@ _STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
 FOLLOW_UP_MAX_WORDS = 1
 # A question this short (lexical tokens, bigrams included) leans on the previous turn.
 SHORT_QUESTION_TOKENS = 12
+# A comparison is answered from each document it names, up to this many.
+MAX_COMPARED = 3
 # Words of a follow-up that carry no subject of their own.
 FOLLOW_UP_FILLERS = frozenset(
     [
@@ -257,12 +259,17 @@ class Assistant:
             return [], registry, {"retrieve": 0.0, "compose": spent, "total": spent}
         if follow_up is None and previous and previous.source and not analysis.sources:
             analysis = self._in_previous_document(analysis, previous.source)
-        parts = [] if follow_up else self._parts(analysis)
+        # A question naming two documents is asked of each (its parts often lack a subject
+        # of their own: "X: KH 2024 ghi hạn gì, PL I ghi gì"); others split into parts.
+        parts = [] if follow_up else self._per_document(analysis)
+        compared = len(parts) > 1
+        if len(parts) == 1:
+            parts = self._parts(analysis)
         if follow_up is not None:
             hits = [ScoredChunk(chunk=follow_up[1], score=1.0, lexical=0.0, dense=0.0)]
             listing: TaskListing | None = None
         elif len(parts) > 1:
-            hits, composition = self._compose_parts(parts)
+            hits, composition = self._compose_parts(parts, compared)
         else:
             hits = self.searcher.search(analysis, self.settings.retrieve_k)
             listing = self.listed_tasks(analysis)
@@ -331,7 +338,31 @@ class Assistant:
             parts.append(part)
         return parts
 
-    def _compose_parts(self, parts: list[QueryAnalysis]) -> tuple[list[ScoredChunk], Composition]:
+    def _per_document(self, analysis: QueryAnalysis) -> list[QueryAnalysis]:
+        """A question that names two documents in separate places ("KH 2024 ghi hạn gì, PL I
+        ghi gì") is asked of each document: the clause that names it, the later clauses
+        with the first clause's subject ("… bố trí kinh phí khi nào, PL I báo đã bố trí bao
+        nhiêu"), so one document is not held to what is asked of the other."""
+        if analysis.inherited or len(analysis.sources) < 2:
+            return [analysis]
+        mentions = document_mentions(analysis.folded, self.aliases)
+        if len({source for _, _, source in mentions}) < 2:
+            return [analysis]
+        clauses = document_clauses(analysis.normalized, mentions)
+        start, end, _ = mentions[0]
+        first = clauses[0]
+        subject = without_asking(f"{first[:start]} {first[end:]}")
+        parts: dict[str, QueryAnalysis] = {}
+        for number, ((_, _, source), clause) in enumerate(zip(mentions, clauses, strict=True)):
+            if source in parts or len(parts) == MAX_COMPARED:
+                continue
+            question = clause if number == 0 else f"{subject}: {clause}"
+            parts[source] = replace(self.analyse(question), sources=(source,))
+        return list(parts.values())
+
+    def _compose_parts(
+        self, parts: list[QueryAnalysis], compared: bool = False
+    ) -> tuple[list[ScoredChunk], Composition]:
         """Answer every part; the answer joins the parts' answers with one citation list."""
         all_hits: list[ScoredChunk] = []
         merged: Composition | None = None
@@ -340,8 +371,11 @@ class Assistant:
             hits = self.searcher.search(part, self.settings.retrieve_k)
             all_hits.extend(h for h in hits if h not in all_hits)
             answer = self.composer.compose(part, hits, self.listed_tasks(part), self.row_count_note)
+            if compared and not answer.abstained:
+                answer = self._attributed(answer, part.sources[0])
             if answer.abstained:
-                unanswered.append(part.question.strip(" ?"))
+                where = f" ({self._document_label(part.sources[0])})" if compared else ""
+                unanswered.append(part.question.strip(" ?") + where)
             elif merged is None:
                 merged = answer
             elif answer.text not in merged.text:
@@ -359,6 +393,15 @@ class Assistant:
             missing = "; ".join(f"“{q}”" for q in unanswered)
             merged.text = f"{merged.text} Không tìm thấy thông tin cho: {missing}."
         return all_hits, merged
+
+    def _document_label(self, source: str) -> str:
+        document = self.files.documents.get(source)
+        return document.label if document else source
+
+    def _attributed(self, answer: Composition, source: str) -> Composition:
+        if answer.text.startswith("Theo "):
+            return answer
+        return replace(answer, text=f"Theo {self._document_label(source)}: {answer.text}")
 
     def _follow_up(
         self, analysis: QueryAnalysis, previous: PreviousTurn | None

@@ -118,3 +118,36 @@ def merge_citations(
         r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", text
     )
     return merged, renumbered
+
+
+# Where a question that names several documents turns from one to the next.
+_CLAUSE_BREAK = re.compile(r"\s*[,;:]\s*|\s+(?:va|con)\s+")
+
+
+def document_clauses(question: str, mentions: Sequence[tuple[int, int, str]]) -> list[str]:
+    """One clause per document mention (positions from ``document_mentions``): the question
+    cut at the last break (",", ";", "và", "còn") between one mention and the next."""
+    folded = fold(question)
+    cuts = [0]
+    for (_, end, _), (start, _, _) in zip(mentions, mentions[1:], strict=False):
+        breaks = [m.start() for m in _CLAUSE_BREAK.finditer(folded, end, start)]
+        cuts.append(breaks[-1] if breaks else start)
+    cuts.append(len(question))
+    return [question[a:b].strip(" ,;:") for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def without_asking(text: str) -> str:
+    """The clause's subject: its words without the question words ("khi nào", "bao nhiêu")."""
+    words = text.split()
+    folded = [fold(w).strip(",;:?.") for w in words]
+    keep = []
+    position = 0
+    while position < len(words):
+        pair = " ".join(folded[position : position + 2])
+        if re.fullmatch(_ASKING, pair):
+            position += 2
+            continue
+        if not re.fullmatch(_ASKING, folded[position]):
+            keep.append(words[position])
+        position += 1
+    return " ".join(keep).strip(" ,;:?")

@@ -182,6 +182,24 @@ def find_sources(
     return tuple(ordered), [span for _, _, span in hits]
 
 
+def document_mentions(
+    folded_question: str, aliases: dict[str, list[str]]
+) -> list[tuple[int, int, str]]:
+    """Where the question names documents, as (start, end, source) in question order, one per
+    place: a name inside a longer name ("phụ lục" in "phụ lục kế hoạch") is not a mention."""
+    found: list[tuple[int, int, str]] = []
+    for source, names in aliases.items():
+        for name in names:
+            match = _alias_pattern(name).search(folded_question) if name.strip() else None
+            if match:
+                found.append((match.start(), match.end(), source))
+    taken: list[tuple[int, int, str]] = []
+    for start, end, source in sorted(found, key=lambda f: f[0] - f[1]):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, source))
+    return sorted(taken)
+
+
 @lru_cache(maxsize=1)
 def home_place_names() -> tuple[str, ...]:
     """How users name the city every document covers (longest first)."""

@@ -41,3 +41,40 @@ def test_dates_and_periods() -> None:
     assert has_date("Hoàn thành trong tháng 03/2024")
     assert has_date("Thực hiện thường xuyên")
     assert not has_date("Sở Nội vụ chủ trì")
+
+
+LONG_TASK = (
+    "Ban hành Kế hoạch triển khai, thực hiện nhiệm vụ Đề án 06 đúng mục tiêu, tiến độ đề ra, "
+    "xây dựng dự toán kinh phí, ưu tiên bố trí nguồn nhân lực, cơ sở vật chất đảm bảo cho việc "
+    "tổ chức triển khai thực hiện đầy đủ các nhiệm vụ được giao, kiểm tra, đôn đốc các đơn vị "
+    "trực thuộc, tổng hợp khó khăn vướng mắc, báo cáo kết quả định kỳ, "
+    "hoàn thành trong tháng 03/2024."
+)
+
+
+def test_a_window_that_holds_the_asked_value_wins() -> None:
+    from rag.evidence import TermWeights, best_window
+
+    weights = TermWeights([LONG_TASK, "Ban hành kế hoạch khác"])
+    tokens = ["ban", "hanh", "ke", "hoach", "trien", "khai", "nhiem", "vu"]
+    plain = best_window(LONG_TASK, tokens, weights, 160)
+    dated = best_window(LONG_TASK, tokens, weights, 160, has_date)
+    assert "03/2024" not in plain  # the matching words are far from the deadline
+    assert "03/2024" in dated
+
+
+@pytest.mark.parametrize(
+    "text,deadline",
+    [
+        ("Thực hiện theo Kế hoạch số 1470/KH-BCĐ ngày 13 tháng 4 năm 2023 của Ban chỉ đạo", False),
+        ("căn cứ Công văn số 2635/VPCP-KSTT ngày 21/4/2024", False),
+        ("Hoàn thành trong tháng 03/2024.", True),
+        ("theo Kế hoạch số 1470/KH-BCĐ, hoàn thành trước ngày 30/6/2024", True),
+        ("Thường xuyên", True),
+    ],
+)
+def test_the_issue_date_of_a_cited_document_is_no_deadline(text, deadline) -> None:
+    from rag.evidence import has_deadline_date
+
+    assert has_date(text)
+    assert has_deadline_date(text) is deadline

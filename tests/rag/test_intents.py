@@ -84,3 +84,20 @@ def test_intent_recall_over_written_phrasings(family: str) -> None:
     missed = [q for q in phrasings if not wanted & set(detect_intents(fold(q)))]
     recall = 1 - len(missed) / len(phrasings)
     assert recall >= MIN_RECALL.get(family, 0.95), missed[:10]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "6 bộ ngành phải số hóa 338 trường dữ liệu là những ai?",
+        "truong hop nao thi ai duoc mien phi",
+        "trường thông tin nào do ai cập nhật",
+    ],
+)
+def test_words_that_only_look_like_a_title_ask_for_no_person(question) -> None:
+    # "trường" (a data field, a case) folds to the same word as "trưởng" (a head of office).
+    assert "person" not in detect_intents(fold(question))
+
+
+def test_a_head_of_office_is_still_a_person() -> None:
+    assert "person" in detect_intents(fold("trưởng phòng PC06 là ai"))
