@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from rag.appendices import appendix_spans, appendix_title
 from rag.chroma import close_vector_store, vector_store
 from rag.compose import Composer, Composition, TaskListing, home_scope
 from rag.dense_gate import DenseGate
@@ -25,7 +26,7 @@ from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
 from rag.signature import Signature, asks_signer, find_signature
 from rag.taskstore import TaskFilter, TaskStore
-from rag.text import fold, has_diacritics, normalize, squash, syllables
+from rag.text import fold, has_diacritics, index_tokens, normalize, squash, syllables
 from rag.units import Gazetteer, default_gazetteer
 from rag.warmup import warm_up
 
@@ -33,6 +34,10 @@ _STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
 FOLLOW_UP_MAX_WORDS = 1
 # A question this short (lexical tokens, bigrams included) leans on the previous turn.
 SHORT_QUESTION_TOKENS = 12
+# Words that ask what an appendix is for rather than about something in it.
+APPENDIX_PURPOSE_WORDS = frozenset(
+    ["dung", "de", "lam", "noi", "mau", "bieu", "muc", "dich", "ve", "viec", "cua", "kem", "theo"]
+)
 # A comparison is answered from each document it names, up to this many.
 MAX_COMPARED = 3
 # Words of a follow-up that carry no subject of their own.
@@ -104,6 +109,37 @@ def _signed_chunks(files: IndexFiles) -> dict[str, tuple[Signature, Chunk]]:
     return signed
 
 
+@dataclass(frozen=True)
+class Appendix:
+    """An appendix inside a document: the chunk at its heading, its title and their lines."""
+
+    chunk: Chunk
+    title: str
+    lines: tuple[int, int]
+
+
+def _appendices(files: IndexFiles) -> dict[tuple[str, str], Appendix]:
+    found: dict[tuple[str, str], Appendix] = {}
+    for source, document in files.documents.items():
+        for page in document.pages:
+            for number, start, end in appendix_spans(page["lines"]):
+                title, last = appendix_title(page["lines"], start)
+                # Headings stand outside chunks in some exports: the appendix's first chunk.
+                chunk = _chunk_at(files, source, page["number"], start, end)
+                if title and chunk is not None and (source, number) not in found:
+                    found[(source, number)] = Appendix(chunk, title, (start, last))
+    return found
+
+
+def _chunk_at(files: IndexFiles, source: str, page: int, start: int, end: int) -> Chunk | None:
+    inside = [
+        c
+        for c in files.chunks
+        if c.source == source and c.page == page and c.line_start <= end and c.line_end >= start
+    ]
+    return min(inside, key=lambda c: c.line_start, default=None)
+
+
 def _accented_words(text: str) -> str:
     return " ".join(syllables(text))
 
@@ -142,6 +178,7 @@ class Assistant:
             corpus_has=self.corpus_mentions,
         )
         self.signatures = _signed_chunks(files)
+        self.appendices = _appendices(files)
         self.registry = RegistryQuestions.load(
             tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
         )
@@ -252,6 +289,13 @@ class Assistant:
             composition = self._signer_answer(analysis, hits)
             spent = round((time.perf_counter() - started) * 1000, 2)
             return hits, composition, {"retrieve": 0.0, "compose": spent, "total": spent}
+        appendix = None if follow_up else self._appendix_asked(analysis)
+        if appendix is not None:
+            composition = self.composer.appendix_answer(
+                appendix.chunk, analysis.appendix or "", appendix.title, appendix.lines
+            )
+            spent = round((time.perf_counter() - started) * 1000, 2)
+            return [], composition, {"retrieve": 0.0, "compose": spent, "total": spent}
         # Counts, filters, as-of views and comparisons over table rows come from the registry.
         registry = None if follow_up else self.registry.respond(question, analysis)
         if registry is not None:
@@ -287,6 +331,25 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return hits, composition, timing
+
+    def _appendix_asked(self, analysis: QueryAnalysis) -> Appendix | None:
+        """The appendix a question is about as a whole ("phụ lục 07 của cv 4709 dùng để làm
+        gì", "PL 02 báo kết quả nhiệm vụ của nghị quyết nào"): its title answers when it
+        holds every word the question asks about but one."""
+        number = analysis.appendix
+        # A unit or a count asked of an appendix is about its rows, not its title.
+        if number is None or analysis.units or analysis.has("count") or analysis.has("figure"):
+            return None
+        sources = analysis.sources or tuple(s for s, n in self.appendices if n == number)
+        if len(sources) != 1 or (sources[0], number) not in self.appendices:
+            return None
+        appendix = self.appendices[(sources[0], number)]
+        asked = {
+            t for t in analysis.core_tokens if "_" not in t and t == fold(t) and not t.isdigit()
+        }
+        asked -= cue_words() | FOLLOW_UP_FILLERS | APPENDIX_PURPOSE_WORDS
+        titled = set(index_tokens(appendix.title))
+        return appendix if len(asked - titled) <= 1 else None
 
     def _signer_answer(self, analysis: QueryAnalysis, hits: list[ScoredChunk]) -> Composition:
         """Who signed the named document (else the best-matching one), from its signature

@@ -388,6 +388,17 @@ class Composer:
             evidence=citations.chunks,
         )
 
+    def appendix_answer(
+        self, chunk: Chunk, number: str, title: str, lines: tuple[int, int]
+    ) -> Composition:
+        """What an appendix inside a document is: the title printed under its heading."""
+        citations = CitationList(self.documents)
+        marker = citations.cite(chunk, lines=lines)
+        text = f"Theo {self._label(chunk)}: Phụ lục {int(number):02d} là “{title}” [{marker}]."
+        return Composition(
+            text=text, abstained=False, citations=citations.items, evidence=citations.chunks
+        )
+
     def signer_answer(self, chunk: Chunk, signature: Signature) -> Composition:
         citations = CitationList(self.documents)
         marker = citations.cite(chunk, lines=(signature.line_start, signature.line_end))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from rag.appendices import named_appendices
 from rag.intents import detect_intents
 from rag.text import TOKEN_CACHE_SIZE, fold, index_tokens, normalize, squash
 
@@ -80,6 +81,8 @@ class QueryAnalysis:
     searchable: str = ""
     # The document comes from the previous turn, not from the question: prefer, don't filter.
     inherited: bool = False
+    # An appendix inside a document the question names ("PL 05 của cv 4709"), as a number.
+    appendix: str | None = None
 
     @property
     def intent(self) -> str:
@@ -351,6 +354,8 @@ def analyse(
     # lines; elsewhere (a national table listing provinces) it is a real constraint.
     if sources and all(source in home_sources for source in sources):
         spans = [*spans, *home_place_spans(folded)]
+    appendices = named_appendices(folded, spans)
+    spans = [*spans, *(span for _, span in appendices)]
     # Once a document is chosen, its name ("Theo Kế hoạch 2024") would only add noise to search.
     searchable = without_spans(normalized, spans) if len(folded) == len(normalized) else normalized
     core = content_tokens(searchable, expand=False)
@@ -367,4 +372,5 @@ def analyse(
         core_tokens=core,
         focus=focus_words(folded),
         searchable=searchable,
+        appendix=appendices[0][0] if appendices else None,
     )

@@ -21,6 +21,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore
 from pydantic import ConfigDict
 
+from rag.appendices import appendix_spans
 from rag.dense_gate import DenseGate
 from rag.index import IndexFiles
 from rag.query import QueryAnalysis
@@ -34,6 +35,8 @@ DENSE_WEIGHT = 0.05
 DOC_NUMBER_BOOST = 0.35
 NAMED_DOC_BOOST = 0.2
 SOURCE_PENALTY = 0.55
+# Chunks of the named document outside the appendix the question names.
+APPENDIX_PENALTY = 0.3
 UNIT_BOOST = 0.08
 # Scores are compared at this precision: differences below it are float noise (thread counts,
 # BLAS kernels) and must not decide between two chunks. Ties then fall to ``_ranked``'s keys.
@@ -89,6 +92,7 @@ class HybridSearcher:
         ids = [c.id for c in files.chunks]
         self._id_rank = np.empty(len(ids), dtype=np.int64)
         self._id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        self._appendix = _chunk_appendices(files)
         self._hit_memo: dict[tuple[str, ...], np.ndarray] = {}
         self._vectors_matrix: tuple[np.ndarray, np.ndarray] | None = None
         self._similarity_memo: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -278,10 +282,46 @@ class HybridSearcher:
         scoped = len(analysis.sources) == 1 and not analysis.inherited
         other = 0.0 if scoped else SOURCE_PENALTY
         preferred = analysis.sources[0]
-        return np.asarray(
+        weights = np.asarray(
             [1.0 if c.source == preferred else other for c in self.files.chunks],
             dtype=np.float32,
         )
+        return weights * self._appendix_weights(analysis, preferred)
+
+    def _appendix_weights(self, analysis: QueryAnalysis, source: str) -> np.ndarray | float:
+        """ "PL 05 của công văn 4709": the lines under that appendix heading of the named
+        document answer; the rest of the document stays behind them."""
+        if analysis.appendix is None:
+            return 1.0
+        inside = [
+            (c.source, self._appendix[n]) == (source, analysis.appendix)
+            for n, c in enumerate(self.files.chunks)
+        ]
+        if not any(inside):
+            return 1.0
+        return np.where(np.asarray(inside), 1.0, APPENDIX_PENALTY).astype(np.float32)
+
+
+def _chunk_appendices(files: IndexFiles) -> list[str | None]:
+    """The appendix (by number) each chunk's first line falls under, if any."""
+    spans = {
+        (source, page["number"]): appendix_spans(page["lines"])
+        for source, document in files.documents.items()
+        for page in document.pages
+    }
+    found: list[str | None] = []
+    for chunk in files.chunks:
+        found.append(
+            next(
+                (
+                    number
+                    for number, start, end in spans.get((chunk.source, chunk.page), [])
+                    if start <= chunk.line_start <= end
+                ),
+                None,
+            )
+        )
+    return found
 
 
 def chunk_body(chunk: Chunk) -> str:
