@@ -32,7 +32,7 @@ _NAMED_NUMBER = re.compile(
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # place, year, period, money, document
+    kind: str  # place, year, period, money, document, role
     label: str  # how the answer names it
     keys: tuple[str, ...]  # folded forms; the evidence must hold one of them
 
@@ -94,6 +94,35 @@ def document_constraints(folded_question: str) -> list[Constraint]:
     return found
 
 
+_ROLE_LABELS = {
+    "chu tich": "chủ tịch",
+    "giam doc": "giám đốc",
+    "truong ban": "trưởng ban",
+    "truong phong": "trưởng phòng",
+    "bo truong": "bộ trưởng",
+    "thu truong": "thứ trưởng",
+    "cuc truong": "cục trưởng",
+    "chanh van phong": "chánh văn phòng",
+    "bi thu": "bí thư",
+}
+_ROLE = re.compile(rf"\b(pho )?({'|'.join(_ROLE_LABELS)})\b")
+_ASKS_PERSON = re.compile(r"\b(?:la ai|ten gi|ten la|ho ten|ai dang|ai hien|ai giu)\b")
+
+
+def role_constraints(folded_question: str) -> list[Constraint]:
+    """ "Chủ tịch UBND TP tên gì": a name printed beside another title ("Phó Chủ tịch")
+    answers a different question."""
+    padded = words_only(folded_question)
+    if not _ASKS_PERSON.search(padded):
+        return []
+    found = []
+    for match in _ROLE.finditer(padded):
+        deputy, role = match.groups()
+        label = f"{'phó ' if deputy else ''}{_ROLE_LABELS[role]}"
+        found.append(Constraint("role", label, (f"{deputy or ''}{role}",)))
+    return found
+
+
 def question_constraints(searchable_question: str) -> list[Constraint]:
     """Constraints of a question whose document names ("Kế hoạch 2024") are blanked out."""
     folded = fold(searchable_question)
@@ -103,6 +132,7 @@ def question_constraints(searchable_question: str) -> list[Constraint]:
         *period_constraints(folded),
         *money_constraints(folded),
         *document_constraints(folded),
+        *role_constraints(folded),
     ]
 
 
@@ -115,6 +145,12 @@ def is_met(constraint: Constraint, evidence_words: str) -> bool:
         return any(f" {k}" in evidence_words for k in constraint.keys[:-1]) or bool(
             re.search(rf" 0*{number} (?:\d{{4}} )?(?:ct|nq|tb|qd|cv|nd|tt|kh)\b", evidence_words)
         )
+    if constraint.kind == "role":
+        # The title itself, not only as part of a deputy's ("phó chủ tịch").
+        role = constraint.keys[0]
+        if role.startswith("pho "):
+            return f" {role} " in evidence_words
+        return bool(re.search(rf"(?<! pho) {role} ", evidence_words))
     return any(f" {k} " in evidence_words for k in constraint.keys)
 
 

@@ -42,3 +42,26 @@ def test_constraints_of_a_question(question: str, expected: list[str]) -> None:
 )
 def test_evidence_meets_the_constraints(question: str, evidence: str, met: bool) -> None:
     assert (not unmet(question_constraints(question), evidence)) is met
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "met"),
+    [
+        ("chu tich UBND TP ten gi", "Phó Chủ tịch UBND TP Dương Anh Đức phát biểu", False),
+        ("Chủ tịch UBND Thành phố là ai?", "Chủ tịch UBND Thành phố Phan Văn Mãi", True),
+        ("phó chủ tịch phụ trách tên gì", "Phó Chủ tịch UBND TP Dương Anh Đức", True),
+        ("ai hien la giam doc cong an tp", "Phó Giám đốc Trung tâm dữ liệu", False),
+        ("giám đốc sở tên là gì", "Giám đốc Sở Tư pháp ký", True),
+    ],
+)
+def test_a_name_beside_another_title_does_not_answer(question, evidence, met) -> None:
+    constraints = question_constraints(question)
+    assert [c.kind for c in constraints] == ["role"]
+    assert (unmet(constraints, evidence) == []) is met
+
+
+@pytest.mark.parametrize(
+    "question", ["Chủ tịch UBND TP ban hành quyết định nào?", "giám đốc sở phải làm gì"]
+)
+def test_a_title_in_a_question_not_asking_who_constrains_nothing(question) -> None:
+    assert "role" not in kinds(question)

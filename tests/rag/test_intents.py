@@ -101,3 +101,11 @@ def test_words_that_only_look_like_a_title_ask_for_no_person(question) -> None:
 
 def test_a_head_of_office_is_still_a_person() -> None:
     assert "person" in detect_intents(fold("trưởng phòng PC06 là ai"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["chu tich UBND TP ten gi", "giám đốc Sở TTTT tên là gì", "ai hien la giam doc cong an tp"],
+)
+def test_asking_the_name_of_a_title_holder(question) -> None:
+    assert "person" in detect_intents(fold(question))
