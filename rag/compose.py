@@ -19,6 +19,7 @@ from rag.evidence import (
     best_window,
     coverage,
     fits_shape,
+    has_calendar_deadline,
     has_date,
     has_deadline_date,
     overlap_score,
@@ -201,6 +202,17 @@ def _states_asked_field(task: TaskRecord, intents: Sequence[str]) -> bool:
     return any(label == FIELD_LABELS[asked] for label, _ in _task_fields(task, (asked,)))
 
 
+_DAY_QUESTION = re.compile(r"\b(?:ngay nao|ngay may|tu ngay|truoc ngay|han chot)\b")
+
+
+def _vague_for(task: TaskRecord, analysis: QueryAnalysis) -> bool:
+    """A question after a day ("hạn bao giờ", "từ ngày nào") that the row answers only with
+    "Thường xuyên": a sentence with a date (in the row's text or beside it) answers better."""
+    if not analysis.has("deadline") or (task.deadline and task.deadline.end is not None):
+        return False
+    return bool(_DAY_QUESTION.search(fold(analysis.normalized)))
+
+
 def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_text: bool) -> str:
     parts = []
     if not _states_asked_field(task, intents):
@@ -325,7 +337,7 @@ class Composer:
         top = ranked[0]
         task = self.task_at(top.chunk) if top.chunk.kind == "row" else None
         if task and not wants_sentence and self._row_beats_prose(analysis, ranked):
-            if not _states_asked_field(task, analysis.intents):
+            if not _states_asked_field(task, analysis.intents) or _vague_for(task, analysis):
                 # The row lacks what was asked (a template row without a deadline): a
                 # passage may state it; the card stays the answer when none does.
                 passage = self._passage_answer(analysis, hits, row_count_note)
@@ -530,7 +542,12 @@ class Composer:
         numbers = [n.key for n in analysis.doc_numbers if n.key != n.number]
 
         shapes, needs_date = _value_shapes(analysis)
-        dated = has_date if _asks_issue_date(analysis) else has_deadline_date
+        if _asks_issue_date(analysis):
+            dated = has_date
+        elif _DAY_QUESTION.search(fold(analysis.normalized)):
+            dated = has_calendar_deadline
+        else:
+            dated = has_deadline_date
 
         def holds_value(text: str) -> bool:
             if needs_date and not dated(text):

@@ -95,9 +95,21 @@ def has_date(text: str) -> bool:
     return bool(_DATE.search(text))
 
 
+_CALENDAR_DATE = re.compile(
+    r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|tháng\s+\d{1,2}|quý\s+[IVX\d]+|ngày\s+\d{1,2}"
+    r"|năm\s+\d{4}",
+    re.IGNORECASE,
+)
+
+
 def has_deadline_date(text: str) -> bool:
     """A date other than the issue date of a cited document."""
     return bool(_DATE.search(_ISSUE_DATE.sub(" ", text)))
+
+
+def has_calendar_deadline(text: str) -> bool:
+    """A deadline on the calendar ("trước ngày 17/6/2024"), not "thường xuyên"."""
+    return bool(_CALENDAR_DATE.search(_ISSUE_DATE.sub(" ", text)))
 
 
 class TermWeights:

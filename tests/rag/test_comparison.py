@@ -86,3 +86,14 @@ def test_each_named_document_answers_its_clause(assistant, question, expected) -
     assert named <= {c.source for c in answer.citations}
     # Each part says which document it comes from.
     assert answer.answer.count("Theo ") >= 2
+
+
+def test_a_day_asked_of_a_recurring_row_comes_from_the_dated_sentence(assistant) -> None:
+    # The letter's table says "Thường xuyên" for sending reports; its body gives the day.
+    answer = assistant.ask("công văn 4709 yêu cầu gửi báo cáo trước ngày nào?")
+    assert "17/6/2024" in answer.answer
+
+
+def test_a_recurring_row_still_answers_when_no_day_is_asked(assistant) -> None:
+    answer = assistant.ask("trong PL 03 đôn đốc các cơ sở đào tạo hạn bao giờ")
+    assert "Thường xuyên" in answer.answer

@@ -78,3 +78,18 @@ def test_the_issue_date_of_a_cited_document_is_no_deadline(text, deadline) -> No
 
     assert has_date(text)
     assert has_deadline_date(text) is deadline
+
+
+@pytest.mark.parametrize(
+    "text,calendar",
+    [
+        ("gửi về trước ngày 17/6/2024", True),
+        ("Thường xuyên", False),
+        ("theo Thông báo số 276/TB-VPCP ngày 05/9/2023, thực hiện thường xuyên", False),
+        ("Quý II/2024", True),
+    ],
+)
+def test_a_calendar_deadline_is_a_date_not_a_rhythm(text, calendar) -> None:
+    from rag.evidence import has_calendar_deadline
+
+    assert has_calendar_deadline(text) is calendar
