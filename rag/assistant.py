@@ -18,6 +18,7 @@ from rag.evidence import TermWeights
 from rag.followup import PreviousTurn, ordinal_reference
 from rag.index import CHROMA_DIR, IndexFiles
 from rag.intents import cue_words
+from rag.letterhead import read_letterhead
 from rag.multipart import document_clauses, merge_citations, split_question, without_asking
 from rag.query import DocumentNumber, QueryAnalysis, analyse, document_mentions
 from rag.registry_questions import RegistryQuestions
@@ -34,6 +35,47 @@ _STATED_TASK_COUNT = re.compile(r"(\d+)\s+nhiệm vụ cụ thể")
 FOLLOW_UP_MAX_WORDS = 1
 # A question this short (lexical tokens, bigrams included) leans on the previous turn.
 SHORT_QUESTION_TOKENS = 12
+# Words of a question about a document itself: its number, date or issuer.
+DOCUMENT_FACT_WORDS = frozenset(
+    [
+        "so",
+        "hieu",
+        "may",
+        "bao",
+        "nhieu",
+        "mang",
+        "ky",
+        "van",
+        "ban",
+        "la",
+        "ngay",
+        "nao",
+        "khi",
+        "gio",
+        "thoi",
+        "gian",
+        "luc",
+        "ban",
+        "hanh",
+        "phat",
+        "gui",
+        "ra",
+        "co",
+        "quan",
+        "don",
+        "vi",
+        "ai",
+        "noi",
+        "cap",
+        "cua",
+        "duoc",
+        "boi",
+        "tu",
+    ]
+)
+_ASKS_NUMBER = re.compile(r"\b(?:so hieu|ky hieu|so may|so bao nhieu|mang so|so van ban)\b")
+_ASKS_ISSUER = re.compile(r"\b(?:co quan nao|don vi nao|ai|noi nao|cap nao)\b")
+_ASKS_DATE = re.compile(r"\b(?:ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|luc nao)\b")
 # Words that ask what an appendix is for rather than about something in it.
 APPENDIX_PURPOSE_WORDS = frozenset(
     ["dung", "de", "lam", "noi", "mau", "bieu", "muc", "dich", "ve", "viec", "cua", "kem", "theo"]
@@ -179,6 +221,11 @@ class Assistant:
         )
         self.signatures = _signed_chunks(files)
         self.appendices = _appendices(files)
+        self.letterheads = {
+            source: read_letterhead(document.lines(document.pages[0]["number"]))
+            for source, document in files.documents.items()
+            if document.pages
+        }
         self.registry = RegistryQuestions.load(
             tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
         )
@@ -289,6 +336,10 @@ class Assistant:
             composition = self._signer_answer(analysis, hits)
             spent = round((time.perf_counter() - started) * 1000, 2)
             return hits, composition, {"retrieve": 0.0, "compose": spent, "total": spent}
+        about = None if follow_up else self._document_fact(analysis)
+        if about is not None:
+            spent = round((time.perf_counter() - started) * 1000, 2)
+            return [], about, {"retrieve": 0.0, "compose": spent, "total": spent}
         appendix = None if follow_up else self._appendix_asked(analysis)
         if appendix is not None:
             composition = self.composer.appendix_answer(
@@ -331,6 +382,37 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return hits, composition, timing
+
+    def _document_fact(self, analysis: QueryAnalysis) -> Composition | None:
+        """ "KH 2024 số mấy?", "cv 4709 ban hành ngày nào?", "ai ban hành kế hoạch 2024?":
+        a question about the named document itself, answered from its letterhead."""
+        if len(analysis.sources) != 1 or analysis.inherited or analysis.appendix:
+            return None
+        folded = fold(analysis.searchable)
+        own = set(re.findall(r"[0-9a-z]+", folded))
+        if own - DOCUMENT_FACT_WORDS - FOLLOW_UP_FILLERS:
+            return None
+        source = analysis.sources[0]
+        letterhead = self.letterheads.get(source)
+        first = next((c for c in self.files.chunks if c.source == source), None)
+        if first is None:
+            return None
+        if _ASKS_NUMBER.search(folded):
+            field, what = (letterhead.number if letterhead else None), "số hiệu"
+        elif _ASKS_ISSUER.search(folded):
+            field, what = (letterhead.issuer if letterhead else None), "cơ quan ban hành"
+        elif _ASKS_DATE.search(folded):
+            field, what = (letterhead.date if letterhead else None), "ngày ban hành"
+        else:
+            return None
+        chunk = self._chunk_of_line(source, field.line) if field else None
+        blank_day = what == "ngày ban hành" and field is not None and not field.complete
+        note = " (bản này để trống ngày)" if blank_day else ""
+        return self.composer.letterhead_answer(chunk or first, what, field, note)
+
+    def _chunk_of_line(self, source: str, line: int) -> Chunk | None:
+        page = self.files.documents[source].pages[0]["number"]
+        return _chunk_at(self.files, source, page, line, line)
 
     def _appendix_asked(self, analysis: QueryAnalysis) -> Appendix | None:
         """The appendix a question is about as a whole ("phụ lục 07 của cv 4709 dùng để làm

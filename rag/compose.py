@@ -26,6 +26,7 @@ from rag.evidence import (
     split_sentences,
 )
 from rag.index import StoredDocument
+from rag.letterhead import Field
 from rag.query import QueryAnalysis, home_place_names, named_entities
 from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Answer, Chunk, Citation, TaskRecord
@@ -398,6 +399,29 @@ class Composer:
             citations=citations.items,
             tasks=[task],
             evidence=citations.chunks,
+        )
+
+    def letterhead_answer(
+        self, chunk: Chunk, what: str, field: Field | None, note: str = ""
+    ) -> Composition:
+        """The document's own number, date or issuer as its letterhead prints it; a blank
+        left in a draft, or no such line, is said plainly (an abstention)."""
+        label = self._label(chunk)
+        citations = CitationList(self.documents)
+        if field is None or not field.complete and not note:
+            marker = citations.cite(chunk, lines=(field.line, field.line) if field else None)
+            reason = (
+                f"{label} để trống {what}: “{field.text}”" if field else f"{label} không ghi {what}"
+            )
+            return Composition(
+                text=f"{ABSTAIN_TEXT} ({reason}) [{marker}].",
+                abstained=True,
+                citations=citations.items,
+            )
+        marker = citations.cite(chunk, lines=(field.line, field.line))
+        text = f"Theo {label}: {what} là “{field.text}”{note} [{marker}]."
+        return Composition(
+            text=text, abstained=False, citations=citations.items, evidence=citations.chunks
         )
 
     def appendix_answer(
