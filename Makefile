@@ -60,12 +60,15 @@ format: install
 test: install browser tesseract postgres lint
 	$(VENV)/bin/pytest
 
-# dev, dev-b and a fixed-seed sample of 1,000 synthetic questions, side by side.
+# dev, dev-b, the follow-up conversations and a fixed-seed sample of 1,000 synthetic
+# questions, side by side.
+EVAL_GOLD ?= eval/dev.jsonl eval/dev-b.jsonl eval/user-voice-conversations.jsonl
 SYNTHETIC_N ?= 1000
 SYNTHETIC_SEED ?= 6
 EVAL_FLAGS ?=
 eval: ingest
-	$(VENV)/bin/da06 eval --synthetic $(SYNTHETIC_N) --seed $(SYNTHETIC_SEED) $(EVAL_FLAGS) \
+	$(VENV)/bin/da06 eval $(foreach gold,$(EVAL_GOLD),--gold $(gold)) \
+		--synthetic $(SYNTHETIC_N) --seed $(SYNTHETIC_SEED) $(EVAL_FLAGS) \
 		--synthetic-out var/synthetic.jsonl --report var/eval-report.json
 	$(VENV)/bin/da06 eval --gold eval/registry.jsonl --synthetic 0
 	$(PY) eval/synthetic_registry.py

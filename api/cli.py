@@ -160,7 +160,10 @@ def default_workers() -> int:
 def evaluate(
     gold: Annotated[
         list[Path] | None,
-        typer.Option(help="Tệp câu hỏi chuẩn (JSONL), lặp lại được; mặc định dev và dev-b"),
+        typer.Option(
+            help="Tệp câu hỏi chuẩn (JSONL) hoặc hội thoại (mỗi dòng có turns), lặp lại được; "
+            "mặc định dev và dev-b"
+        ),
     ] = None,
     synthetic: Annotated[
         int, typer.Option(help="Số câu hỏi tổng hợp sinh từ chỉ mục (0: bỏ qua)", min=0)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Column, Float, Index, Integer, MetaData, Table, Text, func, inspect, select
 
 from api.stores import open_store
-from rag.followup import PreviousTurn
+from rag.followup import PreviousTurn, next_turn
+from rag.schemas import Answer
 
 MAX_CONVERSATIONS = 10_000
 SWEEP_EVERY_S = 60.0
@@ -153,3 +155,20 @@ class ConversationStore:
     def close(self) -> None:
         if self._owned:
             self.engine.dispose()
+
+
+def ask_in_conversation(
+    store: ConversationStore,
+    conversation_id: str | None,
+    owner: str,
+    question: str,
+    answer: Callable[[str, PreviousTurn | None], Answer],
+) -> Answer:
+    """One turn of a conversation, as ``POST /v1/ask`` plays it: the owner's conversation
+    (else a new one), answered against its last turn, this turn recorded for the next."""
+    conversation_id = store.ensure(conversation_id, owner)
+    previous = store.last_turn(conversation_id)
+    result = answer(question, previous)
+    store.record(conversation_id, next_turn(question, result, previous), result.answer)
+    result.conversation_id = conversation_id
+    return result

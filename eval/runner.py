@@ -4,6 +4,10 @@ Every question goes through the same code path as ``POST /v1/ask``. Metrics: ans
 accuracy (all ``must_contain`` groups present), abstention accuracy on unanswerable items,
 citation accuracy (a citation from the gold source covers the gold line), retrieval
 recall@5, answer length, latency; per-type breakdown and the list of failures.
+
+A gold file whose lines hold ``turns`` is a set of conversations: each is played turn by
+turn through the conversation memory ``POST /v1/ask`` keeps for a ``conversation_id``, and
+every turn is scored like a single question; first turns and follow-ups are reported apart.
 """
 
 from __future__ import annotations
@@ -12,20 +16,28 @@ import hashlib
 import json
 import re
 import statistics
+import tempfile
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from api.conversations import ConversationStore, ask_in_conversation
 from rag.assistant import Assistant, validate_question
+from rag.followup import PreviousTurn
 from rag.schemas import Answer
 from rag.settings import Settings
 
 RECALL_K = 5
+FIRST_TURN = "first-turn"
+FOLLOW_UP = "follow-up"
+# The conversation owner the runner plays as (the API's is the caller's key or token subject).
+EVAL_OWNER = "eval"
 
 
 @dataclass(frozen=True)
@@ -68,9 +80,33 @@ class Span:
     line_end: int
 
 
+@dataclass(frozen=True)
+class Conversation:
+    """Questions asked one after the other in one conversation; each turn is a gold item
+    of type ``first-turn`` or ``follow-up``."""
+
+    id: str
+    turns: list[GoldItem]
+
+    @classmethod
+    def from_row(cls, row: dict) -> Conversation:
+        turns = [
+            GoldItem.from_row(
+                {"id": f"{row['id']}#{index}", "type": FOLLOW_UP if index else FIRST_TURN}
+                | {k: v for k, v in turn.items() if k not in ("id", "type")}
+            )
+            for index, turn in enumerate(row["turns"])
+        ]
+        return cls(id=row["id"], turns=turns)
+
+
+def _rows(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def load_gold(path: Path) -> list[GoldItem]:
-    rows = path.read_text(encoding="utf-8").splitlines()
-    return [GoldItem.from_row(json.loads(line)) for line in rows if line.strip()]
+    return [GoldItem.from_row(row) for row in _rows(path)]
 
 
 def _canon(text: str) -> str:
@@ -99,6 +135,35 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
+def score_answer(item: GoldItem, answer: Answer, spans: Sequence[Span]) -> dict:
+    """One question's row: its answer against the gold item, its citations and retrieval."""
+    cited = [Span(c.source, c.line_start, c.line_end) for c in answer.citations]
+    row = {
+        "id": item.id,
+        "type": item.type,
+        "group": item.group,
+        "question": item.question,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "answerable": item.answerable,
+        "length": len(answer.answer),
+        "latency_ms": answer.timing_ms.get("total", 0.0),
+        "cited": [[s.source, s.line_start, s.line_end] for s in cited],
+    }
+    if item.answerable:
+        row["correct"] = (
+            not answer.abstained
+            and contains_all(answer.answer, item.must_contain)
+            and contains_none(answer.answer, item.must_not_contain)
+        )
+        row["source_ok"] = any(s.source == item.source for s in cited)
+        row["citation_ok"] = any(covers(s, item) for s in cited)
+        row["recall_ok"] = any(covers(s, item) for s in spans[:RECALL_K])
+    else:
+        row["correct"] = answer.abstained
+    return row
+
+
 def score_system(
     items: Sequence[GoldItem],
     ask: Callable[[str], Answer],
@@ -107,33 +172,47 @@ def score_system(
     rows = []
     for item in items:
         answer = ask(item.question)
-        spans = search(item.question, RECALL_K)
-        cited = [Span(c.source, c.line_start, c.line_end) for c in answer.citations]
-        row = {
-            "id": item.id,
-            "type": item.type,
-            "group": item.group,
-            "question": item.question,
-            "answer": answer.answer,
-            "abstained": answer.abstained,
-            "answerable": item.answerable,
-            "length": len(answer.answer),
-            "latency_ms": answer.timing_ms.get("total", 0.0),
-            "cited": [[s.source, s.line_start, s.line_end] for s in cited],
-        }
-        if item.answerable:
-            row["correct"] = (
-                not answer.abstained
-                and contains_all(answer.answer, item.must_contain)
-                and contains_none(answer.answer, item.must_not_contain)
-            )
-            row["source_ok"] = any(s.source == item.source for s in cited)
-            row["citation_ok"] = any(covers(s, item) for s in cited)
-            row["recall_ok"] = any(covers(s, item) for s in spans[:RECALL_K])
-        else:
-            row["correct"] = answer.abstained
-        rows.append(row)
+        rows.append(score_answer(item, answer, search(item.question, RECALL_K)))
     return summarize(rows)
+
+
+def score_conversations(
+    conversations: Sequence[Conversation],
+    converse: Callable[[str, str | None], Answer],
+    search: Callable[[str, int], list[Span]],
+) -> dict:
+    """Plays each conversation: ``converse(question, conversation_id)`` answers a turn and
+    returns the conversation id to continue with (``None`` starts a conversation)."""
+    rows = []
+    for conversation in conversations:
+        conversation_id = None
+        for index, item in enumerate(conversation.turns):
+            answer = converse(item.question, conversation_id)
+            conversation_id = answer.conversation_id
+            row = score_answer(item, answer, search(item.question, RECALL_K))
+            rows.append(row | {"conversation": conversation.id, "turn_index": index})
+    return summarize(rows) | conversation_summary(rows)
+
+
+def _turn_counts(rows: list[dict]) -> tuple[int, int, float | None]:
+    correct = sum(bool(r["correct"]) for r in rows)
+    return correct, len(rows), _share(rows, "correct")
+
+
+def conversation_summary(rows: list[dict]) -> dict:
+    """Turn accuracy (answered right, or abstained when unanswerable) of first turns, of
+    follow-ups and of all turns, and how many conversations had every turn right."""
+    summary: dict = {"conversations": len({r["conversation"] for r in rows})}
+    for name, selected in (
+        ("first_turns", [r for r in rows if r["turn_index"] == 0]),
+        ("follow_ups", [r for r in rows if r["turn_index"] > 0]),
+        ("turns", rows),
+    ):
+        correct, n, accuracy = _turn_counts(selected)
+        summary |= {f"{name}_correct": correct, f"{name}_n": n, f"{name}_accuracy": accuracy}
+    wrong = {r["conversation"] for r in rows if not r["correct"]}
+    summary["conversations_all_correct"] = summary["conversations"] - len(wrong)
+    return summary
 
 
 def answers_digest(rows: list[dict]) -> str:
@@ -196,7 +275,8 @@ def summarize(rows: list[dict]) -> dict:
         "by_type": _breakdown(rows, "type"),
         "by_group": _breakdown(rows, "group"),
         "failures": [
-            {k: r[k] for k in ("id", "type", "group", "question", "answer", "abstained")}
+            {k: r[k] for k in ("conversation", "turn_index") if k in r}
+            | {k: r[k] for k in ("id", "type", "group", "question", "answer", "abstained")}
             | {"correct": bool(r["correct"]), "cited": r["cited"]}
             | {k: r[k] for k in ("source_ok", "citation_ok", "recall_ok") if k in r}
             for r in rows
@@ -206,18 +286,48 @@ def summarize(rows: list[dict]) -> dict:
 
 
 @dataclass(frozen=True)
+class System:
+    """What a scored system answers with: a lone question, a conversation's turn
+    (``converse(question, conversation_id)``) and the retrieval behind an answer."""
+
+    ask: Callable[[str], Answer]
+    converse: Callable[[str, str | None], Answer]
+    search: Callable[[str, int], list[Span]]
+
+
+@dataclass(frozen=True)
 class EvalSet:
     """A named list of questions scored together (a gold file or a synthetic sample)."""
 
     name: str
     items: list[GoldItem]
 
+    def score(self, system: System) -> dict:
+        return score_system(self.items, system.ask, system.search)
 
-def gold_set(path: Path) -> EvalSet:
-    return EvalSet(path.stem, load_gold(path))
+
+@dataclass(frozen=True)
+class ConversationSet:
+    """A named list of conversations, each scored turn by turn."""
+
+    name: str
+    conversations: list[Conversation]
+
+    def score(self, system: System) -> dict:
+        return score_conversations(self.conversations, system.converse, system.search)
 
 
-def run_sets(settings: Settings, sets: Sequence[EvalSet], with_baseline: bool = False) -> dict:
+def gold_set(path: Path) -> EvalSet | ConversationSet:
+    """A gold file as a question set, or as a conversation set when its lines hold turns."""
+    rows = _rows(path)
+    if rows and "turns" in rows[0]:
+        return ConversationSet(path.stem, [Conversation.from_row(row) for row in rows])
+    return EvalSet(path.stem, [GoldItem.from_row(row) for row in rows])
+
+
+def run_sets(
+    settings: Settings, sets: Sequence[EvalSet | ConversationSet], with_baseline: bool = False
+) -> dict:
     """Scores every set through the same code path as ``POST /v1/ask``."""
     assistant = Assistant.load(settings)
     assistant.ask("khởi động")  # warm-up: loads the embedding model outside the timings
@@ -240,16 +350,34 @@ def synthetic_set(settings: Settings, n: int, seed: int, out: Path | None = None
     return EvalSet(f"synthetic-{n}-s{seed}", items)
 
 
+@contextmanager
+def conversation_store(settings: Settings) -> Iterator[ConversationStore]:
+    """A conversation store of the API's kind in a temporary folder (the index stays read-only)."""
+    with tempfile.TemporaryDirectory(prefix="da06-eval-") as folder:
+        store = ConversationStore(
+            Path(folder) / "conversations.sqlite",
+            settings.conversation_ttl_s,
+            settings.conversation_max_turns,
+        )
+        try:
+            yield store
+        finally:
+            store.close()
+
+
 def score_sets(
-    settings: Settings, assistant: Assistant, sets: Sequence[EvalSet], with_baseline: bool
+    settings: Settings,
+    assistant: Assistant,
+    sets: Sequence[EvalSet | ConversationSet],
+    with_baseline: bool,
 ) -> dict:
     # Recall@5 is read from the retrieval the answer was composed from, not from a second
     # search: the same ranking, at half the cost on a busy machine.
     retrieved: dict[str, list] = {}
 
-    def ask(question: str) -> Answer:
+    def answer(question: str, previous: PreviousTurn | None) -> Answer:
         hits, composition, timing = assistant.compose(
-            validate_question(question, settings.max_question_chars)
+            validate_question(question, settings.max_question_chars), previous
         )
         retrieved[question] = hits
         return composition.to_answer(timing)
@@ -259,22 +387,32 @@ def score_sets(
         return [Span(h.chunk.source, h.chunk.line_start, h.chunk.line_end) for h in hits[:k]]
 
     result: dict = {"index_version": assistant.version, "sets": {}}
-    for eval_set in sets:
-        result["sets"][eval_set.name] = {"ours": score_system(eval_set.items, ask, search)}
-    if with_baseline:
-        from eval.baseline import NaiveBaseline
+    with conversation_store(settings) as store:
 
-        baseline = NaiveBaseline(settings)
-        baseline.ask("khởi động")
+        def converse(question: str, conversation_id: str | None) -> Answer:
+            return ask_in_conversation(store, conversation_id, EVAL_OWNER, question, answer)
 
-        def baseline_search(question: str, k: int) -> list[Span]:
-            return [Span(h.source, h.line_start, h.line_end) for h in baseline.search(question, k)]
-
+        ours = System(lambda question: answer(question, None), converse, search)
         for eval_set in sets:
-            result["sets"][eval_set.name]["baseline"] = score_system(
-                eval_set.items, baseline.ask, baseline_search
-            )
+            result["sets"][eval_set.name] = {"ours": eval_set.score(ours)}
+    if with_baseline:
+        for eval_set, scores in zip(sets, _baseline_scores(settings, sets), strict=True):
+            result["sets"][eval_set.name]["baseline"] = scores
     return result
+
+
+def _baseline_scores(settings: Settings, sets: Sequence[EvalSet | ConversationSet]) -> list[dict]:
+    """The naive baseline keeps no conversation: it answers every turn on its own."""
+    from eval.baseline import NaiveBaseline
+
+    baseline = NaiveBaseline(settings)
+    baseline.ask("khởi động")
+
+    def baseline_search(question: str, k: int) -> list[Span]:
+        return [Span(h.source, h.line_start, h.line_end) for h in baseline.search(question, k)]
+
+    system = System(baseline.ask, lambda question, _: baseline.ask(question), baseline_search)
+    return [eval_set.score(system) for eval_set in sets]
 
 
 def run_evaluation(settings: Settings, gold: Path, with_baseline: bool = False) -> dict:
@@ -296,13 +434,28 @@ METRICS = (
     ("latency_ms_p50", "Latency p50 (ms)"),
     ("latency_ms_p95", "Latency p95 (ms)"),
     ("answers_sha256", "Answers hash (sha256, first 12)"),
+    ("conversations", "Conversations"),
+    ("first_turns", "First turns right"),
+    ("follow_ups", "Follow-ups right"),
+    ("turns", "All turns right"),
 )
+# Turn counts of conversation sets, shown as "right/n (share)".
+TURN_COUNTS = frozenset(["first_turns", "follow_ups", "turns"])
 
 
 def _cell(key: str, value: object) -> str:
     if value is None:
         return "–"
     return str(value)[:12] if key == "answers_sha256" else str(value)
+
+
+def _metric_cell(key: str, scores: dict) -> str:
+    """One set's value of a metric; "–" where it does not apply (turns of a question set)."""
+    if key in TURN_COUNTS:
+        if f"{key}_n" not in scores:
+            return "–"
+        return f"{scores[f'{key}_correct']}/{scores[f'{key}_n']} ({scores[f'{key}_accuracy']})"
+    return _cell(key, scores.get(key))
 
 
 def print_sets_report(result: dict, console: Console, failures_shown: int = 15) -> None:
@@ -318,7 +471,7 @@ def print_sets_report(result: dict, console: Console, failures_shown: int = 15) 
     for name, system in columns:
         table.add_column(name if system == "ours" else f"{name} (baseline)", justify="right")
     for key, label in METRICS:
-        table.add_row(label, *[_cell(key, result["sets"][n][s][key]) for n, s in columns])
+        table.add_row(label, *[_metric_cell(key, result["sets"][n][s]) for n, s in columns])
     console.print(table)
     for name, scores in result["sets"].items():
         groups = scores["ours"]["by_group"]
@@ -339,8 +492,16 @@ def print_sets_report(result: dict, console: Console, failures_shown: int = 15) 
             f"{name}: {len(failures)} questions with a failure (answer, citation or recall)"
         )
         for failure in failures[:failures_shown]:
+            where = (
+                f"{failure['conversation']} turn {failure['turn_index']}"
+                if "conversation" in failure
+                else failure["id"]
+            )
+            # Not markup: "[owner]" or a question's brackets would be read as rich style tags.
             console.print(
-                f"  - {failure['id']} [{failure['group']}] {failure['question'][:100]}", style="dim"
+                f"  - {where} [{failure['group']}] {failure['question'][:100]}",
+                style="dim",
+                markup=False,
             )
 
 

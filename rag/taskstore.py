@@ -156,13 +156,17 @@ class TaskStore:
 
     def close(self) -> None:
         self._closed = True
+        self._at.clear()
         if self._owned:
             self._bind.dispose()
 
-    def _connect(self) -> Connection:
-        # A disposed engine would silently reconnect: a retired version must stay closed.
+    def _check_open(self) -> None:
         if self._closed:
             raise RegistryClosed("task registry is closed (its index version was retired)")
+
+    def _connect(self) -> Connection:
+        # A disposed engine would silently reconnect: a retired version must stay closed.
+        self._check_open()
         return self._bind.connect()
 
     def _rows(self, statement) -> list[TaskRecord]:
@@ -184,10 +188,14 @@ class TaskStore:
         return self._one(select(*self._task_columns).where(tasks_table.c.id == task_id))
 
     def at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
+        # Closed means closed, remembered positions too: a retired version answers nothing.
+        self._check_open()
         key = (source, page, line_start)
-        if key not in self._at:
-            self._at[key] = self._task_at(source, page, line_start)
-        return self._at[key]
+        if key in self._at:
+            return self._at[key]
+        found = self._task_at(source, page, line_start)
+        self._at[key] = found
+        return found
 
     def _task_at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
         t = tasks_table.c

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from sse_starlette.sse import EventSourceResponse
 
+from api.conversations import ask_in_conversation
 from api.deps import current_assistant
 from api.security import principal_of
 from api.text_input import valid_unicode
 from rag.assistant import Assistant
-from rag.followup import PreviousTurn, next_turn
+from rag.followup import PreviousTurn
 from rag.llm import ask_with_llm
 from rag.schemas import Answer
 
@@ -49,13 +50,13 @@ def answer_with_model(
 
 
 def answer_question(request: Request, assistant: Assistant, body: AskRequest) -> Answer:
-    conversations = request.app.state.conversations
-    conversation_id = conversations.ensure(body.conversation_id, principal_of(request).subject)
-    previous = conversations.last_turn(conversation_id)
-    answer = answer_with_model(request, assistant, body.question, previous)
-    conversations.record(conversation_id, next_turn(body.question, answer, previous), answer.answer)
-    answer.conversation_id = conversation_id
-    return answer
+    return ask_in_conversation(
+        request.app.state.conversations,
+        body.conversation_id,
+        principal_of(request).subject,
+        body.question,
+        lambda question, previous: answer_with_model(request, assistant, question, previous),
+    )
 
 
 @router.post(

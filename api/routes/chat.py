@@ -21,10 +21,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import current_assistant
-from api.routes.ask import answer_pieces, answer_with_model, next_turn
+from api.routes.ask import answer_pieces, answer_with_model
 from api.text_input import valid_unicode
 from rag.assistant import Assistant, PreviousTurn, validate_question
 from rag.errors import InvalidQuestion
+from rag.followup import next_turn
 from rag.schemas import Answer, Citation
 from rag.tokens import count_tokens
 

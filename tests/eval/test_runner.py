@@ -1,11 +1,27 @@
-"""Scoring rules of the evaluation runner."""
+"""Scoring rules of the evaluation runner, for single questions and for conversations."""
 
 import json
 import unicodedata
 from pathlib import Path
 
-from eval.runner import GoldItem, Span, contains_all, covers, load_gold, score_system
+from eval.runner import (
+    ConversationSet,
+    GoldItem,
+    Span,
+    contains_all,
+    covers,
+    gold_set,
+    load_gold,
+    score_conversations,
+    score_sets,
+    score_system,
+)
 from rag.schemas import Answer, Citation
+
+PLAN = "ke-hoach-de-an-06-tphcm-2024.txt"
+# Row 04 of the 2024 plan's appendix (lines 223-228): the IOC, its lead unit, its deadline.
+IOC_QUESTION = "PL KH 2024 ai chủ trì xây dựng IOC vậy?"
+DEADLINE_FOLLOW_UP = "con han thi sao?"
 
 
 def test_contains_all_is_case_nfc_and_whitespace_insensitive() -> None:
@@ -105,3 +121,88 @@ def test_cites_gold_source_is_counted_apart_from_the_gold_line() -> None:
     result = score_system(items, lambda q: answer, lambda q, k: [])
     assert result["source_accuracy"] == 1.0
     assert result["citation_accuracy"] == 0.0
+
+
+def _turn(question: str, must_contain: list[list[str]], line: int | None) -> dict:
+    source = PLAN if line is not None else None
+    return {"question": question, "must_contain": must_contain, "source": source, "line": line}
+
+
+def _write_conversations(path: Path, conversations: dict[str, list[dict]]) -> Path:
+    lines = [
+        json.dumps({"id": i, "turns": t}, ensure_ascii=False) for i, t in conversations.items()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_file_of_turns_is_a_conversation_set(tmp_path) -> None:
+    path = _write_conversations(
+        tmp_path / "talks.jsonl",
+        {"c1": [_turn("q1", [["a"]], 1), _turn("q2", [], None)], "c2": [_turn("q3", [["b"]], 2)]},
+    )
+    loaded = gold_set(path)
+    assert isinstance(loaded, ConversationSet) and loaded.name == "talks"
+    assert [c.id for c in loaded.conversations] == ["c1", "c2"]
+    first, follow_up = loaded.conversations[0].turns
+    assert (first.type, follow_up.type) == ("first-turn", "follow-up")
+    assert follow_up.id == "c1#1" and not follow_up.answerable
+
+
+def test_each_turn_continues_the_conversation_the_previous_turn_returned(tmp_path) -> None:
+    conversations = gold_set(
+        _write_conversations(
+            tmp_path / "talks.jsonl",
+            {
+                "c1": [_turn("q1", [["Sở Y tế"]], 5), _turn("hạn?", [["Quý II/2024"]], 6)],
+                "c2": [_turn("q2", [["x"]], 5), _turn("còn gì?", [], None)],
+            },
+        )
+    ).conversations
+    started: list[str] = []
+
+    def converse(question: str, conversation_id: str | None) -> Answer:
+        # Answers a follow-up only inside the conversation its first turn started.
+        if conversation_id is None:
+            started.append(f"id-{len(started)}")
+            text = "Sở Y tế chủ trì [1]." if question == "q1" else "y [1]."
+            return Answer(answer=text, abstained=False, conversation_id=started[-1])
+        if conversation_id == "id-0":
+            return Answer(answer="Quý II/2024 [1].", abstained=False, conversation_id="id-0")
+        return Answer(answer="Không tìm thấy.", abstained=True, conversation_id=conversation_id)
+
+    result = score_conversations(conversations, converse, lambda q, k: [])
+    assert result["conversations"] == 2
+    assert (result["first_turns_correct"], result["first_turns_n"]) == (1, 2)
+    assert (result["follow_ups_correct"], result["follow_ups_n"]) == (2, 2)
+    assert result["turns_accuracy"] == 0.75 and result["conversations_all_correct"] == 1
+    assert result["by_type"]["follow-up"]["accuracy"] == 1.0
+    wrong = [f for f in result["failures"] if not f["correct"]]
+    assert [(f["conversation"], f["turn_index"], f["question"], f["answer"]) for f in wrong] == [
+        ("c2", 0, "q2", "y [1].")
+    ]
+
+
+def test_follow_up_scored_through_the_previous_turn_of_the_real_assistant(
+    corpus_settings, assistant, tmp_path
+) -> None:
+    """The deadline follow-up names no task: alone it is answered from another row, after
+    the IOC question it is row 04's deadline. A wrong expected phrase is counted wrong."""
+    alone = assistant.ask(DEADLINE_FOLLOW_UP)
+    assert not contains_all(alone.answer, [["Quý II/2024"]])
+    first = _turn(IOC_QUESTION, [["Sở Thông tin và Truyền thông"]], 225)
+    path = _write_conversations(
+        tmp_path / "ioc.jsonl",
+        {
+            "right": [first, _turn(DEADLINE_FOLLOW_UP, [["Quý II/2024"]], 227)],
+            "wrong": [first, _turn(DEADLINE_FOLLOW_UP, [["Quý IV/2030"]], 227)],
+        },
+    )
+    result = score_sets(corpus_settings, assistant, [gold_set(path)], False)
+    scores = result["sets"]["ioc"]["ours"]
+    assert (scores["first_turns_correct"], scores["first_turns_n"]) == (2, 2)
+    assert (scores["follow_ups_correct"], scores["follow_ups_n"]) == (1, 2)
+    assert scores["citation_accuracy"] == 1.0
+    wrong = [f for f in scores["failures"] if not f["correct"]]
+    assert [(f["conversation"], f["turn_index"]) for f in wrong] == [("wrong", 1)]
+    assert "Quý II/2024" in wrong[0]["answer"]
