@@ -352,6 +352,8 @@ class Assistant:
         if registry is not None:
             spent = round((time.perf_counter() - started) * 1000, 2)
             return [], registry, {"retrieve": 0.0, "compose": spent, "total": spent}
+        if follow_up is None and previous and not analysis.sources and self.is_follow_up(analysis):
+            analysis = self._with_previous_subject(analysis, previous)
         if follow_up is None and previous and previous.source and not analysis.sources:
             analysis = self._in_previous_document(analysis, previous.source)
         # A question naming two documents is asked of each (its parts often lack a subject
@@ -458,6 +460,20 @@ class Assistant:
         if not prose.abstained and any(unit in fold(c.text) for c in prose.evidence):
             return prose
         return self.composer.compose(analysis, hits, listing, self.row_count_note)
+
+    def _with_previous_subject(
+        self, analysis: QueryAnalysis, previous: PreviousTurn
+    ) -> QueryAnalysis:
+        """ "theo quyết định nào?", "ai chủ trì vậy?" after a prose answer: the question is
+        about what the previous one asked of, so it is asked with that subject (and searched
+        in the previous answer's document)."""
+        subject = without_asking(normalize(previous.question))
+        if not subject:
+            return analysis
+        combined = self.analyse(f"{subject}: {analysis.normalized}")
+        if combined.sources or previous.source is None:
+            return combined
+        return replace(combined, sources=(previous.source,))
 
     def _in_previous_document(self, analysis: QueryAnalysis, source: str) -> QueryAnalysis:
         """A follow-up goes on about the document just answered from ("gửi bản điện tử qua

@@ -70,3 +70,31 @@ def test_short_follow_up_stays_in_the_previous_document(assistant) -> None:
     source = first.citations[0].source
     answer = assistant.ask("hạn gửi khi nào?", next_turn("q", first, None))
     assert answer.citations and answer.citations[0].source == source
+
+
+@pytest.mark.parametrize(
+    "first_question,follow_up,expected",
+    [
+        # A figure answered from a passage; the follow-up asks what the passage also says.
+        ("KH 2024 cắt giảm TTHC nội bộ tối thiểu bao nhiêu %?", "theo quyết định nào?", "1985"),
+        (
+            "kh 2024 cat giam thu tuc hanh chinh noi bo it nhat bao nhieu phan tram",
+            "theo qd nao",
+            "1985",
+        ),
+        (
+            "Kế hoạch 2024 cắt giảm thủ tục nội bộ tối thiểu mấy phần trăm?",
+            "văn bản nào vậy",
+            "1985",
+        ),
+    ],
+)
+def test_follow_up_after_a_prose_answer_keeps_its_subject(
+    assistant, first_question: str, follow_up: str, expected: str
+) -> None:
+    first = assistant.ask(first_question)
+    assert not first.abstained
+    alone = assistant.ask(follow_up)
+    answer = assistant.ask(follow_up, next_turn(first_question, first, None))
+    assert expected in answer.answer
+    assert expected not in alone.answer
