@@ -76,6 +76,8 @@ DOCUMENT_FACT_WORDS = frozenset(
 _ASKS_NUMBER = re.compile(r"\b(?:so hieu|ky hieu|so may|so bao nhieu|mang so|so van ban)\b")
 _ASKS_ISSUER = re.compile(r"\b(?:co quan nao|don vi nao|ai|noi nao|cap nao)\b")
 _ASKS_DATE = re.compile(r"\b(?:ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|luc nao)\b")
+# "Còn X thì sao?", "thế còn X?": the previous question, asked of X.
+_ASKS_THE_SAME = re.compile(r"\s*(?:(?:the|vay|va|nhung)\s+)?con\s+\S")
 # Words that ask what an appendix is for rather than about something in it.
 APPENDIX_PURPOSE_WORDS = frozenset(
     ["dung", "de", "lam", "noi", "mau", "bieu", "muc", "dich", "ve", "viec", "cua", "kem", "theo"]
@@ -354,6 +356,8 @@ class Assistant:
             return [], registry, {"retrieve": 0.0, "compose": spent, "total": spent}
         if follow_up is None and previous and not analysis.sources and self.is_follow_up(analysis):
             analysis = self._with_previous_subject(analysis, previous)
+        elif follow_up is None and previous and _ASKS_THE_SAME.match(analysis.folded):
+            analysis = self._same_ask(analysis, previous)
         if follow_up is None and previous and previous.source and not analysis.sources:
             analysis = self._in_previous_document(analysis, previous.source)
         # A question naming two documents is asked of each (its parts often lack a subject
@@ -474,6 +478,18 @@ class Assistant:
         if combined.sources or previous.source is None:
             return combined
         return replace(combined, sources=(previous.source,))
+
+    def _same_ask(self, analysis: QueryAnalysis, previous: PreviousTurn) -> QueryAnalysis:
+        """ "Còn Bộ TN&MT thì sao?", "còn triển khai phương án ATTT thì sao": the previous
+        question asked again of a new unit (in the previous question's words) or a new
+        subject (with the previous question's intents)."""
+        before = self.analyse(previous.question)
+        if analysis.units and before.units:
+            combined = self.analyse(f"{previous.question} {analysis.normalized}")
+            return replace(combined, units=analysis.units)
+        if analysis.intents == ("general",) and before.intents != ("general",):
+            return replace(analysis, intents=before.intents)
+        return analysis
 
     def _in_previous_document(self, analysis: QueryAnalysis, source: str) -> QueryAnalysis:
         """A follow-up goes on about the document just answered from ("gửi bản điện tử qua

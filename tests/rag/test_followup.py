@@ -98,3 +98,18 @@ def test_follow_up_after_a_prose_answer_keeps_its_subject(
     answer = assistant.ask(follow_up, next_turn(first_question, first, None))
     assert expected in answer.answer
     assert expected not in alone.answer
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "còn triển khai đầy đủ phương án bảo đảm an toàn thông tin thì sao",
+        "con trien khai day du phuong an bao dam ATTT thi sao",
+        "còn triển khai đầy đủ phương án bảo đảm ATTT thì thế nào",
+    ],
+)
+def test_also_asks_the_previous_field_of_a_new_subject(assistant, follow_up: str) -> None:
+    question = "PL I: phê duyệt hồ sơ đề xuất cấp độ cho 100% hệ thống thông tin hạn khi nào"
+    first = assistant.ask(question)
+    answer = assistant.ask(follow_up, next_turn(question, first, None))
+    assert "30/11/2024" in answer.answer
