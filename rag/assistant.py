@@ -504,7 +504,7 @@ class Assistant:
     def _parts(self, analysis: QueryAnalysis) -> list[QueryAnalysis]:
         """One analysis per part of a multi-part question; each part keeps the documents
         the whole question names ("Theo báo cáo …, bao nhiêu X, và bao nhiêu Y?")."""
-        texts = split_question(analysis.normalized)
+        texts = self._with_subjects(split_question(analysis.normalized))
         if len(texts) < 2:
             return [analysis]
         parts = []
@@ -536,6 +536,18 @@ class Assistant:
             question = clause if number == 0 else f"{subject}: {clause}"
             parts[source] = replace(self.analyse(question), sources=(source,))
         return list(parts.values())
+
+    def _with_subjects(self, texts: list[str]) -> list[str]:
+        """A part that only asks ("…, phối hợp gồm những ai?") asks about the part before
+        it: the two stay one question, and one task card answers both fields."""
+        merged: list[str] = []
+        for text in texts:
+            words = set(re.findall(r"[0-9a-z]+", fold(text)))
+            if merged and not words - cue_words() - FOLLOW_UP_FILLERS:
+                merged[-1] = f"{merged[-1]}, {text}"
+            else:
+                merged.append(text)
+        return merged
 
     def _compose_parts(
         self, parts: list[QueryAnalysis], compared: bool = False

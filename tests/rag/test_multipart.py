@@ -35,3 +35,18 @@ def test_merge_renumbers_the_second_part_and_reuses_shared_places() -> None:
     merged, text = merge_citations(first, second, "x [1]; y [2].")
     assert [(c.id, c.line_start) for c in merged] == [(1, 10), (2, 20)]
     assert text == "x [2]; y [1]."
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ket noi IOC thanh pho voi CSDLQG ve DC theo co che mo thi ai chu tri, phoi hop gom nhung ai",
+        "Kết nối IOC Thành phố với CSDLQG về dân cư theo cơ chế mở: ai chủ trì, phối hợp với ai?",
+    ],
+)
+def test_a_part_that_only_asks_stays_with_its_subject(assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert "Sở Thông tin và Truyền thông" in answer.answer
+    assert "Công an Thành phố" in answer.answer  # a coordinating unit: the second part
+    assert "Không tìm thấy thông tin cho" not in answer.answer
