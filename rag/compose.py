@@ -60,6 +60,7 @@ FOCUS_WEIGHT = 1.5
 WINDOW_CHARS = 320
 QUOTE_CHARS = 400
 LIST_LIMIT = 6
+LIST_TEXT_CHARS = 260
 REGISTRY_LIST_LIMIT = 8
 ROW_LOOKAHEAD = 4
 # A question that covers this much of one listed item asks about that item, not the list.
@@ -222,7 +223,9 @@ def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_te
         parts.append(f"{FIELD_LABELS[asked]}: bảng không ghi")
     for label, value in _task_fields(task, intents):
         parts.append(f"{value} chủ trì" if label == "chủ trì" else f"{label}: {value}")
-    head = f"Nhiệm vụ {task.row} “{_short(task.text, 110 if with_text else 70)}”"
+    # "Thí điểm ở 7 địa phương nào": the items asked for are inside the task's own text.
+    limit = LIST_TEXT_CHARS if "list" in intents else 110 if with_text else 70
+    head = f"Nhiệm vụ {task.row} “{_short(task.text, limit)}”"
     return f"{head} — {'; '.join(parts)} [{marker}]." if parts else f"{head} [{marker}]."
 
 

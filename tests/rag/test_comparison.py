@@ -97,3 +97,16 @@ def test_a_day_asked_of_a_recurring_row_comes_from_the_dated_sentence(assistant)
 def test_a_recurring_row_still_answers_when_no_day_is_asked(assistant) -> None:
     answer = assistant.ask("trong PL 03 đôn đốc các cơ sở đào tạo hạn bao giờ")
     assert "Thường xuyên" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question,places",
+    [
+        ("hồ sơ sức khỏe điện tử thí điểm tại những địa phương nào?", ["Kiên Giang", "Khánh Hòa"]),
+        ("ho so suc khoe dien tu thi diem o 7 dia phuong nao", ["Kiên Giang", "Khánh Hòa"]),
+    ],
+)
+def test_a_list_asked_of_a_row_shows_the_items_in_its_text(assistant, question, places) -> None:
+    answer = assistant.ask(question)
+    for place in places:
+        assert place in answer.answer
