@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install ingest run serve test lint format browser tesseract bench eval clean
+.PHONY: install ingest run serve test lint format browser tesseract postgres bench eval clean
 
 $(PY):
 	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,12 @@ tesseract:
 	@(command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie) \
 		|| (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null)
 
+# PostgreSQL server binaries for the several-machines tests (Debian package, installed when
+# missing); the tests start their own server in a temporary folder and stop it.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
+		|| (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -51,7 +57,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: install browser tesseract lint
+test: install browser tesseract postgres lint
 	$(VENV)/bin/pytest
 
 # dev, dev-b and a fixed-seed sample of 1,000 synthetic questions, side by side.

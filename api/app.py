@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from api.audit import AuditLog
@@ -58,6 +59,9 @@ from rag.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+DATABASE_DOWN = (
+    "Cơ sở dữ liệu tạm thời không truy cập được / the database is unavailable, try again"
+)
 PUBLIC = "public"
 # Every router and the role its routes require; "public" routes carry no credentials.
 ROUTER_ROLES: list[tuple[APIRouter, str]] = [
@@ -128,7 +132,7 @@ def _lifespan(settings: Settings, dense: bool, serving: ServingState | None):
         state.serving = serving or ServingState(settings, dense=dense)
         state.security = Security(settings)
         state.conversations = ConversationStore(
-            settings.conversations_path,
+            settings.conversation_store,
             settings.conversation_ttl_s,
             settings.conversation_max_turns,
         )
@@ -185,6 +189,11 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database: %s", exc)
+        return JSONResponse({"detail": DATABASE_DOWN}, status_code=503)
 
     @app.exception_handler(UnicodeError)
     async def _not_text(_: Request, exc: UnicodeError) -> JSONResponse:

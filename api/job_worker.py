@@ -32,7 +32,7 @@ from ingest.document_report import report_for
 from ingest.loaders import load_document
 from ingest.ocr import OcrOptions
 from rag.errors import Da06Error, DuplicateDocument
-from rag.index import DOCUMENTS_FILE, TASKS_FILE, current_version, read_jsonl
+from rag.index import DOCUMENTS_FILE, current_version, read_jsonl
 from rag.schemas import LoadedDocument
 from rag.settings import Settings
 from rag.taskstore import TaskStore
@@ -122,7 +122,7 @@ def document_summary(settings: Settings, version: str, source: str, report: Inge
         if row["source"] == source:
             keep = ("title", "kind", "issuer", "number", "date", "chunk_count")
             summary.update({k: row.get(k) for k in keep})
-    tasks = TaskStore(version_dir / TASKS_FILE)
+    tasks = TaskStore.for_version(settings, version_dir)
     try:
         summary["tasks"] = tasks.count(source)
     finally:

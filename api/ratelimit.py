@@ -1,20 +1,33 @@
-"""Request counting shared by every API worker process: a SQLite file of per-minute counters.
+"""Request counting shared by every API worker process: per-minute counters in a SQLite file
+(one machine) or, with ``DA06_DATABASE_URL``, in PostgreSQL (every machine).
 
-Each uvicorn worker would otherwise keep its own counts and multiply the effective limit.
+Each uvicorn worker (and each machine) would otherwise keep its own counts and multiply the effective limit.
 The estimate is the usual two-window approximation of a sliding window: this window's
 count plus the previous window's count weighted by how much of it still overlaps.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, Text, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from api.stores import open_store
+from rag.database import is_postgres, lock_key
+
 # Old windows are deleted now and then, not on every request.
 SWEEP_EVERY_S = 60.0
+
+metadata = MetaData()
+hits = Table(
+    "hits", metadata,
+    Column("bucket", Text, primary_key=True), Column("window", Integer, primary_key=True),
+    Column("n", Integer),
+    sqlite_with_rowid=False,
+)  # fmt: skip
 
 
 class SharedLimiter:
@@ -22,34 +35,31 @@ class SharedLimiter:
 
     def __init__(
         self,
-        path: Path,
+        location: Path | str,
         window_s: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """``location``: a SQLite file, or a database URL (``DA06_DATABASE_URL``)."""
         self.window_s = window_s
         self.clock = clock
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=10, isolation_level=None)
-        self._lock = threading.Lock()
+        self.engine, self._reader, self._owned = open_store(location)
         self._swept = 0.0
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS hits (bucket TEXT, window INTEGER, n INTEGER, "
-            "PRIMARY KEY (bucket, window)) WITHOUT ROWID"
-        )
+        with self.engine.begin() as db:
+            metadata.create_all(db, checkfirst=True)
 
     def close(self) -> None:
-        self._db.close()
+        if self._owned:
+            self.engine.dispose()
 
-    def _over(self, bucket: str, limit: int, now: float) -> float | None:
+    def _over(self, db: Connection, bucket: str, limit: int, now: float) -> float | None:
         window = int(now // self.window_s)
         into = (now - window * self.window_s) / self.window_s
         rows = dict(
-            self._db.execute(
-                "SELECT window, n FROM hits WHERE bucket = ? AND window >= ?",
-                (bucket, window - 1),
-            ).fetchall()
+            db.execute(
+                select(hits.c.window, hits.c.n).where(
+                    hits.c.bucket == bucket, hits.c.window >= window - 1
+                )
+            ).all()
         )
         estimate = rows.get(window - 1, 0) * (1.0 - into) + rows.get(window, 0)
         return max((1.0 - into) * self.window_s, 1.0) if estimate >= limit else None
@@ -58,8 +68,8 @@ class SharedLimiter:
         """Like ``hit`` without counting: is ``bucket`` over ``limit`` already?"""
         if limit <= 0:
             return None
-        with self._lock:
-            return self._over(bucket, limit, self.clock())
+        with self._reader.connect() as db:
+            return self._over(db, bucket, limit, self.clock())
 
     def hit(self, bucket: str, limit: int) -> float | None:
         """Count one request; returns the seconds to wait when over ``limit``, else None."""
@@ -67,23 +77,20 @@ class SharedLimiter:
             return None
         now = self.clock()
         window = int(now // self.window_s)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                wait = self._over(bucket, limit, now)
-                if wait is not None:
-                    self._db.execute("COMMIT")
-                    return wait
-                self._db.execute(
-                    "INSERT INTO hits VALUES (?, ?, 1) "
-                    "ON CONFLICT (bucket, window) DO UPDATE SET n = n + 1",
-                    (bucket, window),
+        with self.engine.begin() as db:
+            # Check-then-count must not interleave between machines for one bucket.
+            lock_key(db, f"hits:{bucket}")
+            wait = self._over(db, bucket, limit, now)
+            if wait is not None:
+                return wait
+            dialect = postgresql if is_postgres(db) else sqlite
+            insert = dialect.insert(hits).values(bucket=bucket, window=window, n=1)
+            db.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[hits.c.bucket, hits.c.window], set_={"n": hits.c.n + 1}
                 )
-                if now - self._swept > SWEEP_EVERY_S:
-                    self._swept = now
-                    self._db.execute("DELETE FROM hits WHERE window < ?", (window - 1,))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+            )
+            if now - self._swept > SWEEP_EVERY_S:
+                self._swept = now
+                db.execute(hits.delete().where(hits.c.window < window - 1))
         return None

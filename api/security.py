@@ -168,7 +168,7 @@ class Security:
         self.calendar_tokens = WidgetTokens(
             secret, settings.calendar_token_ttl_s, salt=CALENDAR_SALT
         )
-        self.limiter = SharedLimiter(settings.rate_limit_path)
+        self.limiter = SharedLimiter(settings.rate_limit_store)
         self.per_minute = settings.rate_limit_per_minute
         # Limits off (0) means off for failed keys too: tests and trusted set-ups share an IP.
         self.failures_per_minute = (

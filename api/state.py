@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from rag.assistant import Assistant
 from rag.errors import IndexNotFound
 from rag.integrity import IndexDamaged, built_versions, pointed_version, verify_version
+from rag.registry_db import RegistryMissing, check_registry
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,15 @@ def _vector_count(assistant: Assistant) -> int | None:
 def load_verified(settings: Settings, version: str, dense: bool) -> Assistant:
     """Load ``version`` after checking its files; a store with missing vectors is damaged."""
     embedded = dense and not settings.chroma_host
-    manifest = verify_version(settings.index_dir / version, embedded_chroma=embedded)
+    manifest = verify_version(
+        settings.index_dir / version,
+        embedded_chroma=embedded,
+        registry_file=not settings.database_url,
+    )
+    try:
+        check_registry(settings, version, manifest.get("task_count"))
+    except RegistryMissing as exc:
+        raise IndexDamaged(str(exc)) from exc
     try:
         assistant = Assistant.load(settings, dense=dense, version=version)
     except Exception as exc:  # unreadable parts: JSON, bm25 arrays, SQLite

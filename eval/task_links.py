@@ -49,12 +49,13 @@ def precision_recall(
 
 
 def main() -> None:
-    from rag.index import TASKS_FILE, IndexFiles
+    from rag.index import IndexFiles
     from rag.settings import get_settings
     from rag.taskstore import TaskStore
 
-    files = IndexFiles.load(get_settings().index_dir)
-    store = TaskStore(files.path / TASKS_FILE)
+    settings = get_settings()
+    files = IndexFiles.load(settings.index_dir)
+    store = TaskStore.for_version(settings, files.path)
     tasks = store.all()
     store.close()
     sample = load_sample()

@@ -37,7 +37,6 @@ from rag.index import (
     CHUNKS_FILE,
     DOCUMENTS_FILE,
     MANIFEST_FILE,
-    TASKS_FILE,
     chunk_to_row,
     current_version,
     set_current_version,
@@ -48,6 +47,7 @@ from rag.index import (
 )
 from rag.integrity import CHECKSUMS_KEY, file_checksums
 from rag.links import write_links
+from rag.registry_db import drop_registry, prune_registries, registry_writer
 from rag.schemas import Chunk, LoadedDocument, TaskRecord
 from rag.settings import Settings
 from rag.task_groups import write_groups
@@ -226,9 +226,10 @@ def _build_version(
     tasks = [t for p in parsed for t in p.tasks]
     write_jsonl(version_dir / CHUNKS_FILE, [chunk_to_row(c) for c in chunks])
     write_jsonl(version_dir / DOCUMENTS_FILE, [_document_row(p) for p in parsed])
-    write_tasks(version_dir / TASKS_FILE, tasks)
-    write_groups(version_dir / TASKS_FILE, tasks)
-    write_links(version_dir / TASKS_FILE, tasks)
+    with registry_writer(settings, version, version_dir) as registry:
+        write_tasks(registry, tasks)
+        write_groups(registry, tasks)
+        write_links(registry, tasks)
     _write_bm25(version_dir / BM25_DIR, chunks)
     embedded, reused = _write_vectors(settings, version, version_dir, chunks, progress)
     created = datetime.now(UTC).isoformat(timespec="seconds")
@@ -296,6 +297,9 @@ def _write_vectors(
 
 
 def _discard_version(settings: Settings, version: str, version_dir: Path) -> None:
+    if settings.database_url:
+        with contextlib.suppress(Exception):
+            drop_registry(settings, version)
     if settings.chroma_host:
         # Best effort: the server may be unreachable, and the failure being handled matters more.
         with contextlib.suppress(Exception):
@@ -314,3 +318,6 @@ def _prune_versions(settings: Settings, keep: str) -> None:
     for name in versions[:-KEEP_VERSIONS]:
         if name != keep:
             _discard_version(settings, name, index_dir / name)
+    # Registries whose folder is gone (pruned by another machine, or a build killed after
+    # its registry was committed).
+    prune_registries(settings, keep=set(versions[-KEEP_VERSIONS:]) | {keep}, newest=keep)

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from rag.query import home_place_names
 from rag.text import fold
 
-# The city every shipped document is about: naming it constrains nothing.
-HOME_PLACES = frozenset(["ho chi minh", "tp hcm", "tphcm", "hcm", "sai gon"])
 _YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
 _PERIOD = re.compile(r"\b(\d{1,2}|sau|chin|ba|muoi hai) thang\b(?! \d)(?! nam \d)")
 _PERIOD_WORDS = {"sau": "6", "chin": "9", "ba": "3", "muoi hai": "12"}
@@ -48,11 +47,18 @@ def _provinces() -> tuple[tuple[str, str], ...]:
     return tuple((name, words_only(name).strip()) for name in data["provinces"])
 
 
+@lru_cache(maxsize=1)
+def _home_keys() -> frozenset[str]:
+    """The city every document is about: naming it constrains nothing."""
+    return frozenset(words_only(name).strip() for name in home_place_names())
+
+
 def place_constraints(folded_question: str) -> list[Constraint]:
     padded = words_only(folded_question)
+    home = _home_keys()
     found = []
     for name, key in _provinces():
-        if f" {key} " in padded and key not in HOME_PLACES:
+        if f" {key} " in padded and key not in home:
             found.append(Constraint("place", name, (key,)))
     return found
 

@@ -9,13 +9,13 @@ import time
 from dataclasses import replace
 
 from rag.chroma import close_vector_store, vector_store
-from rag.compose import Composer, Composition, TaskListing
+from rag.compose import Composer, Composition, TaskListing, home_scope
 from rag.dense_gate import DenseGate
 from rag.embeddings import shared_embeddings
 from rag.errors import InvalidQuestion
 from rag.evidence import TermWeights
 from rag.followup import PreviousTurn, ordinal_reference
-from rag.index import CHROMA_DIR, TASKS_FILE, IndexFiles
+from rag.index import CHROMA_DIR, IndexFiles
 from rag.intents import cue_words
 from rag.multipart import merge_citations, split_question
 from rag.query import DocumentNumber, QueryAnalysis, analyse
@@ -23,6 +23,7 @@ from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
+from rag.signature import Signature, asks_signer, find_signature
 from rag.taskstore import TaskFilter, TaskStore
 from rag.text import fold, has_diacritics, normalize, squash, syllables
 from rag.units import Gazetteer, default_gazetteer
@@ -77,6 +78,30 @@ def _words_only(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()
 
 
+def _signed_chunks(files: IndexFiles) -> dict[str, tuple[Signature, Chunk]]:
+    """Each document's last signature block with the chunk that holds it (for the citation)."""
+    signed: dict[str, tuple[Signature, Chunk]] = {}
+    for source, document in files.documents.items():
+        for page in document.pages:
+            signature = find_signature(page["lines"])
+            if signature is None:
+                continue
+            chunk = next(
+                (
+                    c
+                    for c in files.chunks
+                    if c.source == source
+                    and c.page == page["number"]
+                    and c.line_start <= signature.line_end
+                    and c.line_end >= signature.line_start
+                ),
+                None,
+            )
+            if chunk is not None:
+                signed[source] = (signature, chunk)
+    return signed
+
+
 def _accented_words(text: str) -> str:
     return " ".join(syllables(text))
 
@@ -96,6 +121,9 @@ class Assistant:
         self.searcher = searcher
         self.gazetteer = gazetteer
         self.aliases = {s: d.aliases for s, d in files.documents.items()}
+        self.home_sources = frozenset(
+            s for s, d in files.documents.items() if home_scope(d.title, d.issuer)
+        )
         corpus_text = " ".join(
             line for d in files.documents.values() for page in d.pages for line in page["lines"]
         )
@@ -111,6 +139,7 @@ class Assistant:
             task_at=self.task_for_chunk,
             corpus_has=self.corpus_mentions,
         )
+        self.signatures = _signed_chunks(files)
         self.registry = RegistryQuestions.load(
             tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
         )
@@ -124,7 +153,7 @@ class Assistant:
                 settings.embedding_model, settings.embedding_batch_size, settings.dense_max_tokens
             )
             vectors = vector_store(settings, files.path / CHROMA_DIR, files.version, embeddings)
-        tasks = TaskStore(files.path / TASKS_FILE)
+        tasks = TaskStore.for_version(settings, files.path)
         searcher = HybridSearcher(files, vectors, settings.fusion, DenseGate(settings.dense_margin))
         return cls(settings, files, tasks, searcher, default_gazetteer())
 
@@ -143,7 +172,7 @@ class Assistant:
 
     def analyse(self, question: str) -> QueryAnalysis:
         units = tuple(self.gazetteer.find_in_text(normalize(question)))
-        return analyse(question, units=units, aliases=self.aliases)
+        return analyse(question, units=units, aliases=self.aliases, home_sources=self.home_sources)
 
     def corpus_mentions(self, phrase: str) -> bool:
         if has_diacritics(phrase):
@@ -216,6 +245,11 @@ class Assistant:
         started = time.perf_counter()
         analysis = self.analyse(question)
         follow_up = self._follow_up(analysis, previous)
+        if follow_up is None and asks_signer(analysis.folded):
+            hits = self.searcher.search(analysis, self.settings.retrieve_k)
+            composition = self._signer_answer(analysis, hits)
+            spent = round((time.perf_counter() - started) * 1000, 2)
+            return hits, composition, {"retrieve": 0.0, "compose": spent, "total": spent}
         # Counts, filters, as-of views and comparisons over table rows come from the registry.
         registry = None if follow_up else self.registry.respond(question, analysis)
         if registry is not None:
@@ -246,6 +280,18 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         return hits, composition, timing
+
+    def _signer_answer(self, analysis: QueryAnalysis, hits: list[ScoredChunk]) -> Composition:
+        """Who signed the named document (else the best-matching one), from its signature
+        block; a document without a named signer is not guessed at."""
+        source = (
+            analysis.sources[0] if analysis.sources else (hits[0].chunk.source if hits else None)
+        )
+        signed = self.signatures.get(source)
+        if signed is None:
+            return self.composer.abstain(hits, "tài liệu không ghi tên người ký")
+        signature, chunk = signed
+        return self.composer.signer_answer(chunk, signature)
 
     def _registry_or_prose(
         self, analysis: QueryAnalysis, hits: list[ScoredChunk], listing: TaskListing | None

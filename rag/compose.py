@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from rag.answerability import question_constraints, unmet
+from rag.answerability import question_constraints, unmet, words_only
 from rag.enumerations import enumeration_at
 from rag.evidence import (
     TermWeights,
@@ -24,9 +24,10 @@ from rag.evidence import (
     split_sentences,
 )
 from rag.index import StoredDocument
-from rag.query import QueryAnalysis, named_entities
+from rag.query import QueryAnalysis, home_place_names, named_entities
 from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Answer, Chunk, Citation, TaskRecord
+from rag.signature import Signature
 from rag.text import fold, index_tokens, squash
 
 ABSTAIN_TEXT = (
@@ -231,6 +232,15 @@ def _passage_sentences(chunk: Chunk) -> list[str]:
     return split_sentences(body)
 
 
+def home_scope(*about: str | None) -> str:
+    """The home city's names when a document's title or issuer names the city, else ""."""
+    words = words_only(" ".join(a for a in about if a))
+    names = home_place_names()
+    if any(words_only(name) in words for name in names):
+        return " ".join(names)
+    return ""
+
+
 class Composer:
     def __init__(
         self,
@@ -243,6 +253,13 @@ class Composer:
         self.weights = weights
         self.task_at = task_at
         self.corpus_has = corpus_has
+        self._scopes = {source: home_scope(d.title, d.issuer) for source, d in documents.items()}
+
+    def _scoped(self, chunk: Chunk, text: str) -> str:
+        """A sentence of a document about the home city covers the city's name too: the
+        text says "Thành phố" where the question says "TP.HCM"."""
+        scope = self._scopes.get(chunk.source, "")
+        return f"{scope} {text}" if scope else text
 
     def _label(self, chunk: Chunk) -> str:
         document = self.documents.get(chunk.source)
@@ -370,6 +387,15 @@ class Composer:
             evidence=citations.chunks,
         )
 
+    def signer_answer(self, chunk: Chunk, signature: Signature) -> Composition:
+        citations = CitationList(self.documents)
+        marker = citations.cite(chunk, lines=(signature.line_start, signature.line_end))
+        titles = " / ".join(signature.titles)
+        text = f"Theo {self._label(chunk)}: người ký là {signature.role} {signature.name} ({titles}) [{marker}]."
+        return Composition(
+            text=text, abstained=False, citations=citations.items, evidence=citations.chunks
+        )
+
     def _list_answer(self, listing: TaskListing) -> Composition:
         if not listing.items:
             where = f" trong {listing.document}" if listing.document else ""
@@ -403,10 +429,10 @@ class Composer:
         candidates = self._candidates(analysis, hits)
         chosen: list[tuple[str, ScoredChunk]] = []
         for score, _, sentence, hit in candidates:
-            context = f"{hit.chunk.section} {sentence}"
+            context = self._scoped(hit.chunk, f"{hit.chunk.section} {sentence}")
             if coverage(analysis.core_tokens, context, self.weights) < MIN_SENTENCE_COVERAGE:
                 continue
-            if not self._covers(analysis, chunk_body(hit.chunk)):
+            if not self._covers(analysis, self._scoped(hit.chunk, chunk_body(hit.chunk))):
                 continue
             if not chosen:
                 chosen.append((sentence, hit))

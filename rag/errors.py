@@ -65,3 +65,9 @@ class TaskNotFound(Da06Error):
 
 class UnknownReportTemplate(Da06Error):
     http_status = 404
+
+
+class DatabaseUnavailable(Da06Error):
+    """The shared database (``DA06_DATABASE_URL``) cannot be reached."""
+
+    http_status = 503

@@ -8,10 +8,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.query import expansions
-from rag.text import TOKEN_CACHE_SIZE, fold, token_set
+from rag.text import TOKEN_CACHE_SIZE, bigram_tokens, fold, index_words, token_set
 
 _SENTENCE_SPLIT = re.compile(
     r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ(“\"-])|(?<=;)\s+(?=[A-ZĐÀ-Ỹ(“\"0-9-])|\s+(?=-\s)|\s+(?=\(\d+\)\s)"
@@ -112,7 +114,10 @@ class TermWeights:
 
 
 def overlap_score(query_tokens: Iterable[str], text: str, weights: TermWeights) -> float:
-    present = token_set(text)
+    return _overlap(query_tokens, token_set(text), weights)
+
+
+def _overlap(query_tokens: Iterable[str], present: AbstractSet[str], weights: TermWeights) -> float:
     return sum(
         weights.idf(t) * (1.5 if "_" in t else 1.0) for t in set(query_tokens) if t in present
     )
@@ -139,6 +144,36 @@ def _tokens_with_expansions(text: str) -> frozenset[str]:
     return token_set(text) | token_set(" . ".join(expansions(text)))
 
 
+@dataclass(frozen=True)
+class ClauseTokens:
+    """A clause's lexical tokens and its first and last (word, folded word), so the tokens
+    of a run of clauses joined by spaces are known without tokenizing the joined text."""
+
+    tokens: frozenset[str]
+    first: tuple[str, str] | None
+    last: tuple[str, str] | None
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _clause_tokens(clause: str) -> ClauseTokens:
+    words, folded = index_words(clause)
+    if not words:
+        return ClauseTokens(token_set(clause), None, None)
+    return ClauseTokens(token_set(clause), (words[0], folded[0]), (words[-1], folded[-1]))
+
+
+def _joined(
+    present: frozenset[str], last: tuple[str, str] | None, clause: ClauseTokens
+) -> tuple[frozenset[str], tuple[str, str] | None]:
+    """Tokens of the text so far plus a space and the clause: the clause's own tokens and
+    the bigrams across the join (words never merge across a space, and normalizing acts
+    within words, so this equals ``token_set`` of the joined text; tests check it)."""
+    joined = present | clause.tokens
+    if last is not None and clause.first is not None:
+        joined |= frozenset(bigram_tokens(last, clause.first))
+    return joined, clause.last or last
+
+
 _CLAUSE_SPLIT = re.compile(r"(?<=[,;:)])\s+|\s+(?=\()")
 
 
@@ -150,14 +185,24 @@ def best_window(
         return sentence
     clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c]
     tokens = list(query_tokens)
+    pieces = [_clause_tokens(c) for c in clauses]
+    # An export artifact is the one thing normalizing removes across spaces ("[bookmark: …]"):
+    # then each window's joined text is tokenized as it is.
+    tokenize_joined = "[bookmark:" in sentence
     best = (-1.0, 0, 1)
     for start in range(len(clauses)):
         length = 0
+        present: frozenset[str] = frozenset()
+        last: tuple[str, str] | None = None
         for end in range(start, len(clauses)):
             length += len(clauses[end]) + 1
             if length > max_chars and end > start:
                 break
-            score = overlap_score(tokens, " ".join(clauses[start : end + 1]), weights)
+            if tokenize_joined:
+                present = token_set(" ".join(clauses[start : end + 1]))
+            else:
+                present, last = _joined(present, last, pieces[end])
+            score = _overlap(tokens, present, weights)
             if score > best[0]:
                 best = (score, start, end + 1)
     _, start, end = best

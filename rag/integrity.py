@@ -82,15 +82,17 @@ def _damaged(version: str, what: str) -> IndexDamaged:
     return IndexDamaged(f"Chỉ mục {version} bị hỏng / index version {version} is damaged: {what}")
 
 
-def verify_version(version_dir: Path, embedded_chroma: bool) -> dict:
+def verify_version(version_dir: Path, embedded_chroma: bool, registry_file: bool = True) -> dict:
     """Raise ``IndexDamaged`` unless every part is present and matches its checksum;
-    returns the manifest."""
+    returns the manifest. ``registry_file`` false: the task registry is in the database."""
     version = version_dir.name
     try:
         manifest = json.loads((version_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise _damaged(version, f"manifest.json: {exc}") from exc
     for name in REQUIRED:
+        if name == TASKS_FILE and not registry_file:
+            continue
         if not (version_dir / name).exists():
             raise _damaged(version, f"{name} is missing")
     if embedded_chroma:

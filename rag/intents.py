@@ -29,6 +29,8 @@ _CUE_WORD = re.compile(r"[0-9a-z]+|\*")
 class Cue:
     intent: str
     words: tuple[str, ...]
+    # The words a question must contain for the cue to match (a cheap set test first).
+    needs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -40,9 +42,10 @@ def intent_cues() -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def _cues() -> tuple[Cue, ...]:
     return tuple(
-        Cue(intent, tuple(_CUE_WORD.findall(phrase)))
+        Cue(intent, words, frozenset(w for w in words if w != "*"))
         for intent, phrases in intent_cues().items()
         for phrase in phrases
+        for words in [tuple(_CUE_WORD.findall(phrase))]
     )
 
 
@@ -99,9 +102,11 @@ def detect_intents(folded_question: str) -> tuple[str, ...]:
     """Intents whose cues match, most specific first: more cue words matched ranks higher;
     equal scores keep the priority order of the data file."""
     words = question_words(folded_question)
+    present = frozenset(words)
     scores: dict[str, int] = {}
     for cue in _cues():
-        if _matches(cue.words, words):
+        # A cue matches only if the question has all its words: most cues fail this set test.
+        if cue.needs <= present and _matches(cue.words, words):
             scores[cue.intent] = max(scores.get(cue.intent, 0), len(cue.words))
     if not scores:
         return ("general",)

@@ -12,15 +12,20 @@ computed at build time and stored in ``tasks.sqlite`` (table ``task_links``).
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+from sqlalchemy import Connection
 
+from rag.registry_db import metadata, task_links_table, writing
 from rag.schemas import TaskRecord
 from rag.text import fold
+
+if TYPE_CHECKING:
+    from rag.taskstore import TaskStore
 
 # Chosen on the hand-checked sample (see README, "Questions over the registry"): pairs that
 # are each other's best match link from 75; a one-way best match (the other row has a
@@ -32,11 +37,6 @@ UNIT_BONUS = 4.0
 MIN_WORDS = 4
 LINK_CHARS = 180
 _NUMBER = re.compile(r"(?<![0-9])0*(\d{2,5})(?![0-9])")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS task_links (task_id TEXT, other_id TEXT, score REAL);
-CREATE INDEX IF NOT EXISTS task_links_task ON task_links (task_id);
-"""
 
 
 @dataclass(frozen=True)
@@ -123,27 +123,28 @@ def link_tasks(tasks: Sequence[TaskRecord], threshold: float = LINK_THRESHOLD) -
     return [TaskLink(a, b, score) for (a, b), score in linked.items()]
 
 
-def write_links(path: Path, tasks: Sequence[TaskRecord]) -> int:
-    """Store the links in the version's ``tasks.sqlite``; returns how many were written."""
+def write_links(target: Path | Connection, tasks: Sequence[TaskRecord]) -> int:
+    """Store the links beside the task rows (``tasks.sqlite`` or an open transaction);
+    returns how many were written."""
     links = link_tasks(tasks)
-    with sqlite3.connect(path) as db:
-        db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO task_links VALUES (?,?,?)",
-            [(link.task_id, link.other_id, link.score) for link in links],
-        )
+    with writing(target) as db:
+        metadata.create_all(db, tables=[task_links_table])
+        if links:
+            db.execute(
+                task_links_table.insert(),
+                [
+                    {"task_id": link.task_id, "other_id": link.other_id, "score": link.score,
+                     "position": n}
+                    for n, link in enumerate(links)
+                ],
+            )  # fmt: skip
     return len(links)
 
 
-def read_links(db: sqlite3.Connection) -> dict[str, list[tuple[str, float]]]:
+def read_links(store: TaskStore) -> dict[str, list[tuple[str, float]]]:
     """task id -> [(linked task id, score)]; empty for an index built before links existed."""
-    found = db.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name='task_links'"
-    ).fetchone()
-    if not found:
-        return {}
     links: dict[str, list[tuple[str, float]]] = {}
-    for task_id, other_id, score in db.execute("SELECT task_id, other_id, score FROM task_links"):
+    for task_id, other_id, score in store.links_rows():
         links.setdefault(task_id, []).append((other_id, score))
     return links
 

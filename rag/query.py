@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.intents import detect_intents
-from rag.text import fold, index_tokens, normalize, squash
+from rag.text import TOKEN_CACHE_SIZE, fold, index_tokens, normalize, squash
 
 # Question words that carry no content (folded). They would only add noise to lexical search.
 QUESTION_STOPWORDS = frozenset(
@@ -176,6 +176,27 @@ def find_sources(
     return tuple(ordered), [span for _, _, span in hits]
 
 
+@lru_cache(maxsize=1)
+def home_place_names() -> tuple[str, ...]:
+    """How users name the city every document covers (longest first)."""
+    data = json.loads(resources.files("rag").joinpath("data/places.json").read_text("utf-8"))
+    return tuple(sorted(data["home"], key=len, reverse=True))
+
+
+_HOME_PREPOSITION = re.compile(r"(?<![0-9a-z])(?:cua|tai|o|tren dia ban|thuoc)\s+$")
+
+
+def home_place_spans(folded_question: str) -> list[tuple[int, int]]:
+    """Where the question names the home city ("của TP.HCM", "tphcm"), with the preposition
+    before it (left alone, "của" would pair with the next word as a bigram)."""
+    spans = []
+    for name in home_place_names():
+        for match in _alias_pattern(name).finditer(folded_question):
+            before = _HOME_PREPOSITION.search(folded_question[: match.start()])
+            spans.append((before.start() if before else match.start(), match.end()))
+    return spans
+
+
 def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """Blank out character spans (folding keeps one character per character of NFC text)."""
     chars = list(text)
@@ -205,21 +226,22 @@ def expansions(text: str) -> list[str]:
     return extra
 
 
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def content_tokens(text: str, expand: bool = True) -> tuple[str, ...]:
     """Lexical query tokens without the question words, plus (optionally) the synonyms' tokens.
 
     With synonyms, the question's own tokens are listed twice: BM25 sums repeated query
     tokens, so the wording the user typed outweighs its other spellings.
     """
-    tokens = []
     own = index_tokens(text)
     extra = [*own, *index_tokens(" . ".join(expansions(text)))] if expand else []
-    for token in [*own, *extra]:
-        parts = token.split("_")
-        if all(fold(p) in QUESTION_STOPWORDS for p in parts):
-            continue
-        tokens.append(token)
+    tokens = [token for token in [*own, *extra] if not _question_word(token)]
     return tuple(tokens if expand else dict.fromkeys(tokens))
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _question_word(token: str) -> bool:
+    return all(fold(p) in QUESTION_STOPWORDS for p in token.split("_"))
 
 
 def _capitalized(word: str) -> bool:
@@ -296,10 +318,15 @@ def analyse(
     question: str,
     units: tuple[str, ...] = (),
     aliases: dict[str, list[str]] | None = None,
+    home_sources: frozenset[str] = frozenset(),
 ) -> QueryAnalysis:
     normalized = normalize(question)
     folded = fold(normalized)
     sources, spans = find_sources(folded, aliases or {})
+    # In a document about the home city its name only matches the letterhead and signature
+    # lines; elsewhere (a national table listing provinces) it is a real constraint.
+    if sources and all(source in home_sources for source in sources):
+        spans = [*spans, *home_place_spans(folded)]
     # Once a document is chosen, its name ("Theo Kế hoạch 2024") would only add noise to search.
     searchable = without_spans(normalized, spans) if len(folded) == len(normalized) else normalized
     core = content_tokens(searchable, expand=False)

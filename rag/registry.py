@@ -108,11 +108,11 @@ def run_task_query(
 
 def query_tasks(settings, query: TaskQuery) -> TaskQueryResult:
     """Open the current index's registry and run one query (for the CLI)."""
-    from rag.index import TASKS_FILE, IndexFiles
+    from rag.index import IndexFiles
     from rag.units import default_gazetteer
 
     files = IndexFiles.load(settings.index_dir)
-    store = TaskStore(files.path / TASKS_FILE)
+    store = TaskStore.for_version(settings, files.path)
     try:
         aliases = {s: d.aliases for s, d in files.documents.items()}
         source = resolve_document(query.document, list(files.documents), aliases)

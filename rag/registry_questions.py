@@ -1,13 +1,12 @@
 """The registry side of the answer path: parse a question into a registry query and, when it
 is one, answer it from the task rows (counts, filters, as-of views, cross-document compare).
 
-Built once per loaded index version (rows, groups and links read from ``tasks.sqlite``);
+Built once per loaded index version (rows, groups and links read from the version's registry);
 :meth:`RegistryQuestions.respond` is the one call the assistant makes before retrieval.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -65,25 +64,28 @@ class RegistryQuestions:
             return [task for hit in hits if (task := task_at(hit.chunk)) is not None]
 
         tasks = store.all()
-        db = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
-        try:
-            groups = read_groups(db, {t.id: t.source for t in tasks})
-            links = read_links(db)
-        finally:
-            db.close()
+        groups = read_groups(store, {t.id: t.source for t in tasks})
+        links = read_links(store)
         rows = [RegistryRow(t, groups.get(t.id)) for t in tasks]
         catalog = list(dict.fromkeys(g for g in groups.values()))
         return cls(rows, catalog, links, documents, chunk_for, search_rows)
 
     def __post_init__(self) -> None:
         self.by_id = {r.task.id: r.task for r in self.rows}
+        # Question-independent inputs of the parser, computed once per index version.
+        self._aliases = {s: d.aliases for s, d in self.documents.items()}
+        self._task_sources = sorted({r.task.source for r in self.rows})
+        self._own_numbers = [d.number.split("/")[0] for d in self.documents.values() if d.number]
 
     def parse(self, question: str, units: tuple[str, ...], today: date | None = None):
-        aliases = {s: d.aliases for s, d in self.documents.items()}
-        task_sources = sorted({r.task.source for r in self.rows})
-        own = [d.number.split("/")[0] for d in self.documents.values() if d.number]
         return parse_registry_question(
-            question, units, aliases, self.catalog, task_sources, own, today or date.today()
+            question,
+            units,
+            self._aliases,
+            self.catalog,
+            self._task_sources,
+            self._own_numbers,
+            today or date.today(),
         )
 
     def respond(self, question: str, analysis: QueryAnalysis) -> Composition | None:

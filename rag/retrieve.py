@@ -9,6 +9,8 @@ are the strongest keys and get an exact-match boost; a document named in the que
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,6 +42,10 @@ KIND_ORDER = {"row": 0, "section": 1}
 # Dense similarities are compared at this precision (query-embedding float noise is below it).
 DENSE_DECIMALS = 3
 VECTOR_BATCH = 5000
+# Chunk vectors widened to float64 this many rows at a time (bounded scratch memory).
+DOT_BLOCK = 4096
+# Question similarities remembered (a question asked again is not embedded again).
+SIMILARITY_MEMO_SIZE = 256
 # Remembered chunk matches per unit or document number (a bounded working set).
 HIT_MEMO_SIZE = 512
 
@@ -84,7 +90,10 @@ class HybridSearcher:
         self._id_rank = np.empty(len(ids), dtype=np.int64)
         self._id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
         self._hit_memo: dict[tuple[str, ...], np.ndarray] = {}
-        self._vectors_matrix: np.ndarray | None = None
+        self._vectors_matrix: tuple[np.ndarray, np.ndarray] | None = None
+        self._similarity_memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        # Requests run on a thread pool: the LRU's reorderings must not interleave.
+        self._memo_lock = threading.Lock()
 
     def dense_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.files.chunks), dtype=np.float32)
@@ -109,15 +118,37 @@ class HybridSearcher:
         and float noise in the query embedding differed between processes, which changed
         which of two near-identical rows ranked first.
         """
-        matrix = self._chunk_vectors()
-        if matrix is None:
+        with self._memo_lock:
+            cached = self._similarity_memo.get(query)
+            if cached is not None:
+                self._similarity_memo.move_to_end(query)
+                return cached
+        vectors = self._chunk_vectors()
+        if vectors is None:
             return None
+        matrix, inverse_norms = vectors
         vector = np.asarray(self.vectors.embeddings.embed_query(query), dtype=np.float64)
         norm = float(np.linalg.norm(vector)) or 1.0
-        return np.round(matrix @ (vector / norm), DENSE_DECIMALS)
+        unit = vector / norm
+        # Rows are kept as float32 (half the memory) and widened block by block: the products
+        # are float64 as before, so the 3-decimal rounding sees the same values.
+        products = np.concatenate(
+            [
+                matrix[start : start + DOT_BLOCK].astype(np.float64) @ unit
+                for start in range(0, matrix.shape[0], DOT_BLOCK)
+            ]
+        )
+        similarities = np.round(products * inverse_norms, DENSE_DECIMALS)
+        similarities.setflags(write=False)
+        with self._memo_lock:
+            self._similarity_memo[query] = similarities
+            if len(self._similarity_memo) > SIMILARITY_MEMO_SIZE:
+                self._similarity_memo.popitem(last=False)
+        return similarities
 
-    def _chunk_vectors(self) -> np.ndarray | None:
-        """Unit-length chunk vectors in chunk order, read once from the vector store."""
+    def _chunk_vectors(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Chunk vectors in chunk order (float32) and their inverse norms (float64), read
+        once from the vector store."""
         if self._vectors_matrix is None:
             ids = [c.id for c in self.files.chunks]
             rows: dict[str, list[float]] = {}
@@ -128,12 +159,13 @@ class HybridSearcher:
             if not rows:
                 return None
             width = len(next(iter(rows.values())))
-            matrix = np.zeros((len(ids), width), dtype=np.float64)
+            # Chroma stores float32: these are its values exactly, norms taken in float64.
+            matrix = np.zeros((len(ids), width), dtype=np.float32)
             for position, chunk_id in enumerate(ids):
                 if chunk_id in rows:
                     matrix[position] = rows[chunk_id]
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            self._vectors_matrix = matrix / np.where(norms == 0, 1.0, norms)
+            norms = np.linalg.norm(matrix.astype(np.float64), axis=1)
+            self._vectors_matrix = (matrix, 1.0 / np.where(norms == 0, 1.0, norms))
         return self._vectors_matrix
 
     def search(

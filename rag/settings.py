@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int | None = None
     collection_prefix: str = "da06"
+    # Several machines: conversations, rate-limit counters and each index version's task
+    # registry in this database (SQLAlchemy URL, e.g. postgresql://user:pass@host/da06)
+    # instead of SQLite files. Unset: SQLite files on this machine.
+    database_url: str | None = None
 
     llm_provider: str = "none"
     llm_base_url: str | None = None
@@ -94,6 +98,15 @@ class Settings(BaseSettings):
     @property
     def conversations_path(self) -> Path:
         return self.conversation_db or (self.index_dir.parent / "conversations.sqlite")
+
+    @property
+    def rate_limit_store(self) -> Path | str:
+        """Where the rate limiter counts: the shared database, else its SQLite file."""
+        return self.database_url or self.rate_limit_path
+
+    @property
+    def conversation_store(self) -> Path | str:
+        return self.database_url or self.conversations_path
 
 
 @lru_cache(maxsize=1)

@@ -10,26 +10,26 @@ their rows (the ministries and localities together, the ministries, or the local
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
+
+from rag.registry_db import metadata, task_groups_table, writing
 from rag.registry_query import GroupRef
 from rag.schemas import TaskRecord
 from rag.text import fold, normalize
+
+if TYPE_CHECKING:
+    from rag.taskstore import TaskStore
 
 # "V. HOÀN THIỆN …", "II. Nhiệm vụ cụ thể …", "C Nhiệm vụ của các địa phương", "A NHÓM DVC".
 _HEADING = re.compile(r"^([IVX]{1,4}|[A-E])(?:\.\s*|\s+)(\S.*)$")
 # "(13 NHIỆM VỤ)" after a plan heading is a count, not part of the title.
 _COUNT_SUFFIX = re.compile(r"\s*\(\s*\d+\s+nhiệm vụ\s*\)\s*$", re.IGNORECASE)
 _LOCAL_WORDS = re.compile(r"\b(?:ubnd|uy ban nhan dan|dia phuong|tinh|thanh pho|tp)\b")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS task_groups (
-    task_id TEXT PRIMARY KEY, group_key TEXT, group_title TEXT, part TEXT, part_number TEXT
-);
-"""
 
 
 def heading_of(section: str) -> tuple[str, str] | None:
@@ -104,26 +104,26 @@ def derive_groups(tasks: Sequence[TaskRecord]) -> dict[str, GroupRef]:
     return found
 
 
-def write_groups(path: Path, tasks: Sequence[TaskRecord]) -> None:
+def write_groups(target: Path | Connection, tasks: Sequence[TaskRecord]) -> None:
+    """Store the groups beside the task rows (``tasks.sqlite`` or an open transaction)."""
     groups = derive_groups(tasks)
-    with sqlite3.connect(path) as db:
-        db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO task_groups VALUES (?,?,?,?,?)",
-            [(i, g.key, g.title, g.part, g.part_number) for i, g in groups.items()],
-        )
+    with writing(target) as db:
+        metadata.create_all(db, tables=[task_groups_table])
+        if groups:
+            db.execute(
+                task_groups_table.insert(),
+                [
+                    {"task_id": i, "group_key": g.key, "group_title": g.title, "part": g.part,
+                     "part_number": g.part_number, "position": n}
+                    for n, (i, g) in enumerate(groups.items())
+                ],
+            )  # fmt: skip
 
 
-def read_groups(db: sqlite3.Connection, sources: dict[str, str]) -> dict[str, GroupRef]:
+def read_groups(store: TaskStore, sources: dict[str, str]) -> dict[str, GroupRef]:
     """task id -> group; ``sources`` maps task id -> source. Empty for older indexes."""
-    found = db.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name='task_groups'"
-    ).fetchone()
-    if not found:
-        return {}
-    rows = db.execute("SELECT task_id, group_key, group_title, part, part_number FROM task_groups")
     return {
         task_id: GroupRef(sources[task_id], key, title, part, number)
-        for task_id, key, title, part, number in rows
+        for task_id, key, title, part, number in store.groups_rows()
         if task_id in sources
     }

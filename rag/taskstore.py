@@ -1,50 +1,62 @@
-"""The task registry: task records in SQLite (``tasks.sqlite`` of an index version) and queries.
+"""The task registry: task records of an index version and queries over them.
 
-Counts, lists and deadline filters over tables are answered here with SQL, not by
-passage retrieval.
+The rows live in the version's ``tasks.sqlite`` or, with ``DA06_DATABASE_URL``, in the
+version's PostgreSQL schema (``rag/registry_db.py``); the queries are SQLAlchemy Core and
+the same on both. Counts, lists and deadline filters over tables are answered here with
+SQL, not by passage retrieval.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import Connection, Engine, case, func, inspect, literal_column, select
+
+from rag.database import sqlite_engine
+from rag.index import TASKS_FILE
+from rag.registry_db import (
+    metadata,
+    task_groups_table,
+    task_links_table,
+    task_units_table,
+    tasks_table,
+    version_bind,
+    writing,
+)
 from rag.schemas import Deadline, TaskRecord
+from rag.settings import Settings
 from rag.text import fold
 
 DONE = "hoàn thành"
 STATUSES = ("hoàn thành", "chưa hoàn thành", "đang triển khai", "thường xuyên", "unknown")
 
-_SCHEMA = """
-CREATE TABLE tasks (
-    id TEXT PRIMARY KEY, source TEXT, title TEXT, section TEXT, row TEXT, text TEXT,
-    lead_units TEXT, coordinating_units TEXT, directives TEXT,
-    deadline_text TEXT, deadline_start TEXT, deadline_end TEXT, deadline_kind TEXT,
-    deadline_ranges TEXT, product TEXT, status TEXT, result TEXT, page INTEGER,
-    line_start INTEGER, line_end INTEGER, folded TEXT
-);
-CREATE TABLE task_units (task_id TEXT, unit TEXT, role TEXT);
-CREATE INDEX task_units_unit ON task_units (unit);
-CREATE INDEX tasks_end ON tasks (deadline_end);
-"""
+_COLUMNS = [c.name for c in tasks_table.columns]
 
 
-def write_tasks(path: Path, tasks: list[TaskRecord]) -> None:
-    path.unlink(missing_ok=True)
-    with sqlite3.connect(path) as db:
-        db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO tasks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [_task_row(t) for t in tasks],
-        )
-        db.executemany(
-            "INSERT INTO task_units VALUES (?,?,?)",
-            [(t.id, u, "lead") for t in tasks for u in t.lead_units]
-            + [(t.id, u, "coordinating") for t in tasks for u in t.coordinating_units],
-        )
+def write_tasks(target: Path | Connection, tasks: Sequence[TaskRecord]) -> None:
+    """Write the registry's task rows: a new SQLite file at ``target``, or into an open
+    transaction (the version's PostgreSQL schema)."""
+    if isinstance(target, Path):
+        target.unlink(missing_ok=True)
+    with writing(target) as db:
+        metadata.create_all(db, tables=[tasks_table, task_units_table])
+        if tasks:
+            db.execute(
+                tasks_table.insert(),
+                [dict(zip(_COLUMNS, (*_task_row(t), n), strict=True)) for n, t in enumerate(tasks)],
+            )
+        units = [(t.id, u, "lead") for t in tasks for u in t.lead_units] + [
+            (t.id, u, "coordinating") for t in tasks for u in t.coordinating_units
+        ]
+        if units:
+            db.execute(
+                task_units_table.insert(),
+                [{"task_id": i, "unit": u, "role": r} for i, u, r in units],
+            )
 
 
 def _iso(value: date | None) -> str | None:
@@ -64,7 +76,7 @@ def _task_row(t: TaskRecord) -> tuple:
     )  # fmt: skip
 
 
-def _from_row(row: sqlite3.Row) -> TaskRecord:
+def _from_row(row) -> TaskRecord:
     ranges = [
         (date.fromisoformat(a), date.fromisoformat(b))
         for a, b in json.loads(row["deadline_ranges"])
@@ -99,63 +111,127 @@ class TaskFilter:
     limit: int | None = None
 
 
-class TaskStore:
-    """Read-only queries over one version's ``tasks.sqlite``."""
+class RegistryClosed(RuntimeError):
+    """A query on a store after ``close`` (a programming error, like a closed sqlite3 file)."""
 
-    def __init__(self, path: Path) -> None:
+
+class TaskStore:
+    """Read-only queries over one version's registry.
+
+    ``TaskStore(path)`` opens a ``tasks.sqlite`` file; ``TaskStore.for_version`` opens
+    whichever the settings say (the file, or the version's PostgreSQL schema)."""
+
+    def __init__(self, path: Path | None = None, bind: Engine | None = None) -> None:
         self.path = path
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
+        self._owned = bind is None
+        self._bind = bind if bind is not None else sqlite_engine(path, read_only=True)
+        self._closed = False
+        self._order = {
+            table.name: self._position_or_rowid(table)
+            for table in (tasks_table, task_groups_table, task_links_table)
+        }
+        # The registry is read-only: the task at a chunk's position never changes, and
+        # answers ask for the same few hundred row chunks again and again.
+        self._at: dict[tuple[str, int | None, int], TaskRecord | None] = {}
+        # A file written before the position column cannot be asked for it.
+        self._task_columns = [
+            c
+            for c in tasks_table.columns
+            if c.name != "position" or self._order["tasks"] is tasks_table.c.position
+        ]
+
+    @classmethod
+    def for_version(cls, settings: Settings, version_dir: Path) -> TaskStore:
+        if settings.database_url:
+            return cls(bind=version_bind(settings, version_dir.name))
+        return cls(version_dir / TASKS_FILE)
+
+    def _position_or_rowid(self, table):
+        """Build order: files written before the position column kept it in SQLite's rowid."""
+        if not self._owned:
+            return table.c.position
+        with self._connect() as db:
+            columns = {row[1] for row in db.exec_driver_sql(f"PRAGMA table_info({table.name})")}
+        return table.c.position if "position" in columns or not columns else literal_column("rowid")
 
     def close(self) -> None:
-        self._db.close()
+        self._closed = True
+        if self._owned:
+            self._bind.dispose()
+
+    def _connect(self) -> Connection:
+        # A disposed engine would silently reconnect: a retired version must stay closed.
+        if self._closed:
+            raise RegistryClosed("task registry is closed (its index version was retired)")
+        return self._bind.connect()
+
+    def _rows(self, statement) -> list[TaskRecord]:
+        with self._connect() as db:
+            return [_from_row(r) for r in db.execute(statement).mappings()]
+
+    def _one(self, statement) -> TaskRecord | None:
+        found = self._rows(statement)
+        return found[0] if found else None
+
+    def _scalar(self, statement):
+        with self._connect() as db:
+            return db.execute(statement).scalar_one()
 
     def all(self) -> list[TaskRecord]:
-        return [_from_row(r) for r in self._db.execute("SELECT * FROM tasks ORDER BY rowid")]
+        return self._rows(select(*self._task_columns).order_by(self._order["tasks"]))
 
     def get(self, task_id: str) -> TaskRecord | None:
-        row = self._db.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
-        return _from_row(row) if row else None
+        return self._one(select(*self._task_columns).where(tasks_table.c.id == task_id))
 
     def at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
-        row = self._db.execute(
-            "SELECT * FROM tasks WHERE source = ? AND line_start <= ? AND line_end >= ? "
-            "AND (page IS ? OR page = ?) ORDER BY line_start DESC LIMIT 1",
-            (source, line_start, line_start, page, page),
-        ).fetchone()
-        return _from_row(row) if row else None
+        key = (source, page, line_start)
+        if key not in self._at:
+            self._at[key] = self._task_at(source, page, line_start)
+        return self._at[key]
+
+    def _task_at(self, source: str, page: int | None, line_start: int) -> TaskRecord | None:
+        t = tasks_table.c
+        return self._one(
+            select(*self._task_columns)
+            .where(
+                t.source == source,
+                t.line_start <= line_start,
+                t.line_end >= line_start,
+                t.page.is_not_distinct_from(page),
+            )
+            .order_by(t.line_start.desc())
+            .limit(1)
+        )
 
     def find(self, spec: TaskFilter) -> list[TaskRecord]:
-        clauses: list[str] = []
-        params: list[object] = []
+        t, u = tasks_table.c, task_units_table.c
+        clauses = []
         if spec.unit:
-            role_clause = " AND role = ?" if spec.role else ""
-            clauses.append(f"id IN (SELECT task_id FROM task_units WHERE unit = ?{role_clause})")
-            params.extend([spec.unit, spec.role] if spec.role else [spec.unit])
+            units = select(u.task_id).where(u.unit == spec.unit)
+            if spec.role:
+                units = units.where(u.role == spec.role)
+            clauses.append(t.id.in_(units))
         if spec.source:
-            clauses.append("source = ?")
-            params.append(spec.source)
+            clauses.append(t.source == spec.source)
         if spec.status:
-            clauses.append("status = ?")
-            params.append(spec.status)
+            clauses.append(t.status == spec.status)
         if spec.open_only:
-            clauses.append("status != ?")
-            params.append(DONE)
+            clauses.append(t.status != DONE)
         if spec.due_from:
-            clauses.append("deadline_end >= ?")
-            params.append(spec.due_from.isoformat())
+            clauses.append(t.deadline_end >= spec.due_from.isoformat())
         if spec.due_to:
-            clauses.append("deadline_end IS NOT NULL AND deadline_start <= ?")
-            params.append(spec.due_to.isoformat())
+            clauses.append(t.deadline_end.is_not(None))
+            clauses.append(t.deadline_start <= spec.due_to.isoformat())
         if spec.text:
-            for word in fold(spec.text).split():
-                clauses.append("folded LIKE ?")
-                params.append(f"%{word}%")
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        order = "ORDER BY deadline_end IS NULL, deadline_end, source, rowid"
-        limit = f"LIMIT {int(spec.limit)}" if spec.limit else ""
-        rows = self._db.execute(f"SELECT * FROM tasks {where} {order} {limit}", params)
-        return [_from_row(r) for r in rows]
+            clauses.extend(t.folded.like(f"%{word}%") for word in fold(spec.text).split())
+        statement = (
+            select(*self._task_columns)
+            .where(*clauses)
+            .order_by(t.deadline_end.is_(None), t.deadline_end, t.source, self._order["tasks"])
+        )
+        if spec.limit:
+            statement = statement.limit(int(spec.limit))
+        return self._rows(statement)
 
     def upcoming(self, as_of: date, days: int, unit: str | None = None) -> list[TaskRecord]:
         """Open tasks whose deadline ends within ``days`` after ``as_of``."""
@@ -173,15 +249,39 @@ class TaskStore:
         ]
 
     def unit_counts(self) -> list[tuple[str, int, int]]:
-        rows = self._db.execute(
-            "SELECT unit, SUM(role = 'lead'), SUM(role = 'coordinating') FROM task_units "
-            "GROUP BY unit ORDER BY COUNT(*) DESC, unit"
+        u = task_units_table.c
+        statement = (
+            select(
+                u.unit,
+                func.sum(case((u.role == "lead", 1), else_=0)),
+                func.sum(case((u.role == "coordinating", 1), else_=0)),
+            )
+            .group_by(u.unit)
+            .order_by(func.count().desc(), u.unit)
         )
+        with self._connect() as db:
+            rows = db.execute(statement).all()
         return [(unit, int(lead), int(coord)) for unit, lead, coord in rows]
 
     def count(self, source: str | None = None) -> int:
+        statement = select(func.count()).select_from(tasks_table)
         if source:
-            return self._db.execute(
-                "SELECT COUNT(*) FROM tasks WHERE source = ?", (source,)
-            ).fetchone()[0]
-        return self._db.execute("SELECT COUNT(*) FROM tasks").fetchone()[0]
+            statement = statement.where(tasks_table.c.source == source)
+        return int(self._scalar(statement))
+
+    def groups_rows(self) -> list[tuple]:
+        """``task_groups`` rows in build order (empty for an index built before groups)."""
+        return self._table_rows(task_groups_table)
+
+    def links_rows(self) -> list[tuple]:
+        """``task_links`` rows in build order (empty for an index built before links)."""
+        return self._table_rows(task_links_table)
+
+    def _table_rows(self, table) -> list[tuple]:
+        with self._connect() as db:
+            # Every PostgreSQL registry has all tables (it was written by this code).
+            if self._owned and not inspect(db).has_table(table.name):
+                return []
+            columns = [c for c in table.columns if c.name != "position"]
+            statement = select(*columns).order_by(self._order[table.name])
+            return [tuple(r) for r in db.execute(statement)]

@@ -29,7 +29,9 @@ TOKEN_CACHE_SIZE = 1 << 13
 _OLD_TONE_NUCLEI = ("oa", "oe", "uy")
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _move_tone(word: str) -> str:
+    # Memoized per word: a few thousand distinct syllables make up every text normalized.
     decomposed = unicodedata.normalize("NFD", word)
     tones = [ch for ch in decomposed if ch in TONE_MARKS]
     if len(tones) != 1:
@@ -51,7 +53,11 @@ def _move_tone(word: str) -> str:
 
 def fix_tone_placement(text: str) -> str:
     """``hoà``→``hòa``, ``uỷ``→``ủy``, ``thuỷ``→``thủy``; ``quý`` and ``hoàn`` stay as they are."""
-    return _WORD.sub(lambda m: _move_tone(m.group(0)), text)
+    return _WORD.sub(_moved_tone, text)
+
+
+def _moved_tone(match: re.Match[str]) -> str:
+    return _move_tone(match.group(0))
 
 
 def strip_artifacts(text: str) -> str:
@@ -73,10 +79,21 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
 def fold(text: str) -> str:
     """Accent-insensitive key: lower case, no diacritics, ``đ``→``d``, single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    stripped = stripped.replace("đ", "d")
+    stripped = unicodedata.normalize("NFD", text.lower()).translate(_FOLD_TABLE)
     return _SPACES.sub(" ", stripped).strip()
+
+
+class _FoldTable(dict):
+    """``str.translate`` table: combining marks (category Mn) deleted, ``đ``→``d``, all other
+    characters kept; filled in as characters are first seen."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable({ord("đ"): ord("d")})
 
 
 def has_diacritics(text: str) -> bool:
@@ -107,9 +124,7 @@ def _index_tokens(text: str) -> tuple[str, ...]:
     an exact match when the question has them (``tổng_cộng`` is not ``Tổng_Công`` ty, though
     both fold to ``tong_cong``); bigrams keep compounds (``so_noi``/``noi_vu``).
     """
-    # "06 tháng" and "6 tháng" are the same words; leading zeros are formatting.
-    words = [w.lstrip("0") or "0" if w.isdigit() else w for w in syllables(text)]
-    folded = [fold(w) for w in words]
+    words, folded = index_words(text)
     tokens = list(folded)
     tokens.extend(w for w, f in zip(words, folded, strict=True) if w != f)
     tokens.extend(f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False))
@@ -119,6 +134,20 @@ def _index_tokens(text: str) -> tuple[str, ...]:
         if (a, b) != (fa, fb)
     )
     return tuple(tokens)
+
+
+def index_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words lexical tokens are made of, as typed and folded (two equally long tuples)."""
+    # "06 tháng" and "6 tháng" are the same words; leading zeros are formatting.
+    words = tuple(w.lstrip("0") or "0" if w.isdigit() else w for w in syllables(text))
+    return words, tuple(fold(w) for w in words)
+
+
+def bigram_tokens(left: tuple[str, str], right: tuple[str, str]) -> tuple[str, ...]:
+    """The bigram tokens ``_index_tokens`` makes of two adjacent (word, folded word) pairs."""
+    (a, fa), (b, fb) = left, right
+    folded = f"{fa}_{fb}"
+    return (folded,) if (a, b) == (fa, fb) else (folded, f"{a}_{b}")
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)

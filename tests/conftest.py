@@ -115,3 +115,54 @@ def live_server_url(corpus_settings: Settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (tests/postgres.py)."""
+    from tests.postgres import ALLOW_MISSING, start_or_explain
+
+    server = start_or_explain()
+    if server is None:
+        pytest.skip(f"PostgreSQL unavailable and {ALLOW_MISSING}=1: PostgreSQL tests skipped")
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def database_url(postgres_server) -> Iterator[str]:
+    """An empty PostgreSQL database of its own for one test."""
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+def publish_registry(settings: Settings, version: str, tasks) -> None:
+    """Write ``tasks`` as ``version``'s registry where ``settings`` say, the way the build
+    does (rows, groups and links through ``registry_writer``)."""
+    from rag.links import write_links
+    from rag.registry_db import registry_writer
+    from rag.task_groups import write_groups
+    from rag.taskstore import write_tasks
+
+    with registry_writer(settings, version, settings.index_dir / version) as registry:
+        write_tasks(registry, tasks)
+        write_groups(registry, tasks)
+        write_links(registry, tasks)
+
+
+@pytest.fixture(scope="session")
+def pg_corpus_settings(corpus_settings: Settings, postgres_server) -> Iterator[Settings]:
+    """The session index with its task registry also in PostgreSQL (the same rows the build
+    wrote to ``tasks.sqlite``, published once): settings of a several-machines deployment."""
+    from rag.index import TASKS_FILE, current_version
+    from rag.taskstore import TaskStore
+
+    url = postgres_server.new_database()
+    settings = corpus_settings.model_copy(update={"database_url": url})
+    version = current_version(corpus_settings.index_dir)
+    store = TaskStore(corpus_settings.index_dir / version / TASKS_FILE)
+    publish_registry(settings, version, store.all())
+    store.close()
+    yield settings
+    postgres_server.drop_database(url)

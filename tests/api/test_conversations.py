@@ -7,7 +7,7 @@ import time
 import uuid
 from pathlib import Path
 
-from api.conversations import ConversationStore
+from api.conversations import ConversationStore, conversations, turns
 from rag.assistant import PreviousTurn
 from tests.api.conftest import INTEGRATION_KEY, KEYS
 
@@ -62,14 +62,16 @@ def test_saving_a_turn_is_fast_at_ten_thousand_conversations(tmp_path: Path) -> 
     now = time.time()
     ids = [uuid.uuid4().hex for _ in range(10_000)]
     # Filled directly: 10k conversations x 6 turns, as in the probe.
-    db = store._db
-    db.execute("BEGIN")
-    db.executemany("INSERT INTO conversations VALUES (?, 'a', ?)", [(c, now) for c in ids])
-    db.executemany(
-        "INSERT INTO turns VALUES (?, ?, ?, 'q', NULL, 'a', NULL)",
-        [(c, seq, now) for c in ids for seq in range(1, 7)],
-    )
-    db.execute("COMMIT")
+    with store.engine.begin() as db:
+        db.execute(conversations.insert(), [{"id": c, "owner": "a", "updated": now} for c in ids])
+        db.execute(
+            turns.insert(),
+            [
+                {"conversation": c, "seq": seq, "at": now, "question": "q", "answer": "a"}
+                for c in ids
+                for seq in range(1, 7)
+            ],
+        )
     store.record(ids[0], PreviousTurn(question="q"), "a")  # the first record may sweep
     started = time.perf_counter()
     for cid in ids[1:201]:

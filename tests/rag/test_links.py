@@ -7,6 +7,7 @@ from datetime import date
 
 from rag.links import conflicts, disagreements, link_tasks, read_links, write_links
 from rag.schemas import Deadline, TaskRecord
+from rag.taskstore import TaskStore
 
 PLAN, PL3 = "ke-hoach.txt", "phu-luc-03.txt"
 
@@ -49,8 +50,9 @@ def test_disagreements_name_the_fields() -> None:
 def test_links_stored_and_conflicts_listed_once(tmp_path) -> None:
     path = tmp_path / "tasks.sqlite"
     assert write_links(path, ROWS) == 4  # two pairs, both directions
-    with sqlite3.connect(path) as db:
-        links = read_links(db)
+    store = TaskStore(path)
+    links = read_links(store)
+    store.close()
     found = conflicts({t.id: t for t in ROWS}, links)
     assert [(c.field, c.task.source, c.other.source) for c in found] == [
         ("deadline", PLAN, PL3),
@@ -59,5 +61,7 @@ def test_links_stored_and_conflicts_listed_once(tmp_path) -> None:
 
 
 def test_index_without_links_reads_empty(tmp_path) -> None:
-    with sqlite3.connect(tmp_path / "old.sqlite") as db:
-        assert read_links(db) == {}
+    sqlite3.connect(tmp_path / "old.sqlite").close()
+    store = TaskStore(tmp_path / "old.sqlite")
+    assert read_links(store) == {}
+    store.close()

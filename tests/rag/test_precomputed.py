@@ -69,3 +69,68 @@ def test_boosts_are_remembered_and_unchanged(assistant) -> None:
 
 def test_index_tokens_are_the_same_on_repeat() -> None:
     assert index_tokens(QUESTIONS[1]) == index_tokens(QUESTIONS[1])
+
+
+def _fold_by_category(text: str) -> str:
+    """``fold`` before the translate table: drop every Mn character one by one."""
+    import unicodedata
+
+    from rag.text import _SPACES
+
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped.replace("đ", "d")).strip()
+
+
+def test_fold_by_table_equals_fold_by_category(assistant) -> None:
+    texts = [c.text for c in assistant.files.chunks] + QUESTIONS + ["Hoà ĐẮK LẮK x\u0301 ǅ ﬁ"]
+    for text in texts:
+        assert fold(text) == _fold_by_category(text)
+
+
+def test_clause_windows_have_the_tokens_of_their_joined_text(assistant) -> None:
+    from rag.evidence import _CLAUSE_SPLIT, _clause_tokens, _joined, split_sentences
+    from rag.text import token_set
+
+    checked = 0
+    for chunk in assistant.files.chunks[::3]:
+        for sentence in split_sentences(chunk_body(chunk)):
+            clauses = [c for c in _CLAUSE_SPLIT.split(sentence) if c]
+            for start in range(len(clauses)):
+                present, last = frozenset(), None
+                for end in range(start, min(len(clauses), start + 4)):
+                    present, last = _joined(present, last, _clause_tokens(clauses[end]))
+                    assert present == token_set(" ".join(clauses[start : end + 1]))
+                    checked += 1
+    assert checked > 1000
+
+
+def test_float32_chunk_vectors_keep_the_float64_similarities(assistant) -> None:
+    """Vectors kept as float32 and widened per block give the rounded similarities (and so
+    the ranking) of unit-length float64 vectors."""
+    searcher = assistant.searcher
+    matrix, _ = searcher._chunk_vectors()
+    assert matrix.dtype == np.float32
+    unit64 = matrix.astype(np.float64)
+    unit64 /= np.linalg.norm(unit64, axis=1, keepdims=True)
+    embeddings = searcher.vectors.embeddings
+    for question in QUESTIONS:
+        query = assistant.analyse(question).normalized
+        vector = np.asarray(embeddings.embed_query(query), dtype=np.float64)
+        expected = np.round(unit64 @ (vector / np.linalg.norm(vector)), 3)
+        assert np.array_equal(searcher._exact_similarities(query), expected)
+        # Asked again: remembered, the same values, and not writable by a caller.
+        again = searcher._exact_similarities(query)
+        assert np.array_equal(again, expected) and not again.flags.writeable
+        assert np.array_equal(searcher.dense_scores(query), searcher.dense_scores(query))
+
+
+def test_task_at_a_position_is_remembered_and_unchanged(assistant) -> None:
+    store = assistant.tasks
+    rows = [c for c in assistant.files.chunks if c.kind == "row"][:50]
+    for chunk in rows:
+        expected = store._task_at(chunk.source, chunk.page, chunk.line_start)
+        assert store.at(chunk.source, chunk.page, chunk.line_start) == expected
+        assert store.at(chunk.source, chunk.page, chunk.line_start) is store.at(
+            chunk.source, chunk.page, chunk.line_start
+        )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from rag.schemas import Deadline, TaskRecord
 from rag.task_groups import derive_groups, heading_of, part_from_units, read_groups, write_groups
+from rag.taskstore import TaskStore
 
 
 def task(source: str, section: str, row: str, lead: list[str], line: int) -> TaskRecord:
@@ -71,8 +70,9 @@ def test_headed_groups_and_storage(tmp_path) -> None:
     ]
     path = tmp_path / "tasks.sqlite"
     write_groups(path, rows)
-    with sqlite3.connect(path) as db:
-        stored = read_groups(db, {r.id: r.source for r in rows})
+    store = TaskStore(path)
+    stored = read_groups(store, {r.id: r.source for r in rows})
+    store.close()
     assert [stored[r.id].key for r in rows[:3]] == ["A", "B", "C"]
     assert [stored[r.id].part for r in rows[:3]] == ["common", "ministries", "local"]
     assert rows[3].id not in stored
