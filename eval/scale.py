@@ -3,7 +3,8 @@
 Writes the shipped documents plus ``--copies`` varied copies of each (``eval/corpus_variants.py``)
 to ``OUT/corpus``, ingests them in a fresh process (cold: model load included), and reports
 ingest seconds, peak RSS, index size on disk, query-time RSS, single-client answer latency
-(p50/p95) and, on each gold file, how many answers are correct and cite a shipped document.
+(p50/p95) and, on each gold file, how many answers are correct and cite a shipped document and
+how many cite a copy at all.
 
     python eval/scale.py [--copies 49] [--out var/scale] [--gold eval/dev.jsonl ...]
 
@@ -113,11 +114,14 @@ def query(index_dir: Path, gold_files: list[Path], shipped: set[str]) -> dict:
     per_gold = {}
     for gold in gold_files:
         items = load_gold(gold)
-        correct = from_shipped = 0
+        correct = from_shipped = cites_copy = 0
         for item in items:
             began = time.perf_counter()
             answer = assistant.ask(item.question)
             latencies.append((time.perf_counter() - began) * 1000)
+            # Every gold question is about the shipped documents: a copy cited is a look-alike
+            # taking the answer (or part of it).
+            cites_copy += any(c.source not in shipped for c in answer.citations)
             if not item.answerable:
                 correct += answer.abstained
                 continue
@@ -131,6 +135,7 @@ def query(index_dir: Path, gold_files: list[Path], shipped: set[str]) -> dict:
             "n": len(items),
             "accuracy": round(correct / len(items), 3),
             "correct_and_cited_from_shipped": round(from_shipped / max(1, answerable), 3),
+            "answers_citing_a_copy": cites_copy,
         }
     return {
         "load_and_warm_up_s": round(load_s, 1),
