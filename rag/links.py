@@ -40,7 +40,7 @@ MIN_WORDS = 4
 LINK_CHARS = 180
 # Candidate blocking, checked against the all-pairs comparison on the shipped corpus and on
 # five times it (identical links; README, "Fifty times the corpus"): a row is compared only
-# with rows of other documents that share 3 of its 12 rarest words.
+# with rows of other documents that share 3 of its 12 rarest words (fewer for short rows).
 BLOCK_KEYS = 12
 MIN_SHARED_KEYS = 3
 _NUMBER = re.compile(r"(?<![0-9])0*(\d{2,5})(?![0-9])")
@@ -139,9 +139,9 @@ def blocking_keys(texts: Sequence[str], per_row: int = BLOCK_KEYS) -> list[list[
 def candidates(
     keys: Sequence[Sequence[str]], source_of: np.ndarray, shared: int = MIN_SHARED_KEYS
 ) -> list[np.ndarray]:
-    """For each row, the rows of other documents (ascending) sharing at least ``shared`` of
-    its blocking keys (all of them for a row with fewer). Replaces comparing every row with
-    every row of every other document, which grew with the square of the corpus."""
+    """For each row, the rows of other documents (ascending) sharing at least
+    :func:`shared_needed` of its blocking keys. Replaces comparing every row with every row of
+    every other document, which grew with the square of the corpus."""
     postings: dict[str, list[int]] = {}
     for row, row_keys in enumerate(keys):
         for key in row_keys:
@@ -156,9 +156,16 @@ def candidates(
         others, counts = np.unique(
             np.concatenate([arrays[k] for k in row_keys]), return_counts=True
         )
-        needed = np.minimum(shared, np.minimum(key_counts[others], len(row_keys)))
+        needed = shared_needed(np.minimum(key_counts[others], len(row_keys)), shared)
         found.append(others[(counts >= needed) & (source_of[others] != source_of[row])])
     return found
+
+
+def shared_needed(key_counts: np.ndarray, shared: int = MIN_SHARED_KEYS) -> np.ndarray:
+    """Keys two rows must share, from the shorter row's key count: one per four keys, at most
+    ``shared``. Short rows ("Rà soát thủ tục hành chính") link on two words in common, which
+    three of four would miss."""
+    return np.clip(key_counts // 4, 1, shared)
 
 
 def best_per_source(
