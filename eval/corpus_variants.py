@@ -43,6 +43,11 @@ _CITY_WORD = re.compile(r"\b(Thành phố|thành phố)\b")
 _YEAR = re.compile(r"(?<!\d)(20[0-3]\d)(?!\d)")
 _FIGURE = re.compile(r"(?<![\d/.,])([1-9]\d{1,2})(?![\d/])")
 YEAR_SHIFT = 30
+# Row numbers from 10 up move with the figures while 1-9 stay; a shift above 20 would put a
+# jump of more than MAX_ROW_GAP (25, ingest/structure.py) after row 9 and lose the rest of the
+# table from copy 25 on (50x had 29,788 task rows instead of 44,050). Copies 21+ repeat the
+# figures of copies 1+; their years still differ.
+FIGURE_SHIFTS = 20
 
 
 def place_of(copy: int) -> str:
@@ -73,7 +78,11 @@ def vary_years(text: str, copy: int) -> str:
 
 def vary_figures(text: str, copy: int) -> str:
     """Two- and three-digit figures change; row numbers below 10 and "06" (the programme) stay."""
-    return _FIGURE.sub(lambda m: str(int(m.group(1)) + copy), text)
+    return shift_figures(text, (copy - 1) % FIGURE_SHIFTS + 1)
+
+
+def shift_figures(text: str, shift: int) -> str:
+    return _FIGURE.sub(lambda m: str(int(m.group(1)) + shift), text)
 
 
 def vary_verbs(text: str, copy: int) -> str:
@@ -102,7 +111,7 @@ def vary_manifest_entry(entry: dict, copy: int) -> dict:
     if varied.get("date"):
         varied["date"] = vary_years(varied["date"], copy)
     if varied.get("number"):
-        varied["number"] = vary_figures(varied["number"], copy + 100)
+        varied["number"] = shift_figures(varied["number"], copy + 100)
     varied["aliases"] = [f"{vary_text(a, copy)} {place}" for a in entry.get("aliases", [])]
     return varied
 

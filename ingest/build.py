@@ -57,7 +57,10 @@ from rag.text import index_tokens
 # Bump when parsing or chunking changes, so an unchanged corpus is still rebuilt.
 PIPELINE_VERSION = "9"
 KEEP_VERSIONS = 3
-EMBED_BATCH = 128
+# Chunks handed to Chroma (and so to one model.encode call) at a time. sentence-transformers
+# sorts each call's texts by length before batching, so a large call pads less; measured on
+# the shipped corpus, 128 per call padded 161.7k word pieces for 146.2k real ones.
+EMBED_BATCH = 1024
 
 Progress = Callable[[str, int, int], None]
 

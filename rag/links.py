@@ -12,11 +12,13 @@ computed at build time and stored in ``tasks.sqlite`` (table ``task_links``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
@@ -36,6 +38,11 @@ DIRECTIVE_BONUS = 6.0
 UNIT_BONUS = 4.0
 MIN_WORDS = 4
 LINK_CHARS = 180
+# Candidate blocking, checked against the all-pairs comparison on the shipped corpus and on
+# five times it (identical links; README, "Fifty times the corpus"): a row is compared only
+# with rows of other documents that share 3 of its 12 rarest words (fewer for short rows).
+BLOCK_KEYS = 12
+MIN_SHARED_KEYS = 3
 _NUMBER = re.compile(r"(?<![0-9])0*(\d{2,5})(?![0-9])")
 
 
@@ -57,7 +64,7 @@ class Conflict:
 
 def link_text(task: TaskRecord) -> str:
     """Task text as compared: folded words only (tables wrap and punctuate differently), cut
-    to its head: a task is named in its first words, and pairwise scoring is quadratic."""
+    to its head: a task is named in its first words, and longer texts cost more to score."""
     return " ".join(re.findall(r"[0-9a-z]+", fold(task.text[:LINK_CHARS])))
 
 
@@ -67,10 +74,24 @@ def directive_numbers(task: TaskRecord) -> frozenset[str]:
 
 def pair_score(a: TaskRecord, b: TaskRecord, text_score: float) -> float:
     """Text similarity plus bonuses for a shared directive number and a shared lead unit."""
+    return with_bonus(text_score, bonus_keys(a), bonus_keys(b))
+
+
+BonusKeys = tuple[frozenset[str], frozenset[str]]
+
+
+def bonus_keys(task: TaskRecord) -> BonusKeys:
+    """What :func:`bonus` compares, computed once per row (not once per scored pair)."""
+    return directive_numbers(task), frozenset(task.lead_units)
+
+
+def with_bonus(text_score: float, a: BonusKeys, b: BonusKeys) -> float:
+    # Added one at a time, as the stored scores always were: (x + 6) + 4 can round differently
+    # from x + 10 at the first decimal.
     score = text_score
-    if directive_numbers(a) & directive_numbers(b):
+    if a[0] & b[0]:
         score += DIRECTIVE_BONUS
-    if set(a.lead_units) & set(b.lead_units):
+    if a[1] & b[1]:
         score += UNIT_BONUS
     return score
 
@@ -81,29 +102,84 @@ def text_similarity(a: str, b: str) -> float:
 
 
 def best_pairs(tasks: Sequence[TaskRecord]) -> list[TaskLink]:
-    """For each row and each other document, its best-scoring row there (any score)."""
+    """For each row and each other document holding a candidate row (:func:`candidates`), its
+    best-scoring candidate there; ordered as the all-pairs comparison ordered them (document
+    pair, then direction, then row), because link order is the order answers list them in."""
     texts = [link_text(t) for t in tasks]
     usable = [i for i, text in enumerate(texts) if len(text.split()) >= MIN_WORDS]
     sources = sorted({tasks[i].source for i in usable})
-    by_source = {s: [i for i in usable if tasks[i].source == s] for s in sources}
-    pairs: list[TaskLink] = []
-    for position, source in enumerate(sources):
-        for other_source in sources[position + 1 :]:
-            mine, theirs = by_source[source], by_source[other_source]
-            scores = similarity_matrix([texts[i] for i in mine], [texts[j] for j in theirs])
-            # One matrix serves both directions: rows look for columns, columns for rows.
-            for rows, cols, matrix in ((mine, theirs, scores), (theirs, mine, scores.T)):
-                best = matrix.argmax(axis=1)
-                for position_in, i in enumerate(rows):
-                    j = cols[int(best[position_in])]
-                    text_score = float(matrix[position_in][best[position_in]])
-                    score = pair_score(tasks[i], tasks[j], text_score)
-                    pairs.append(TaskLink(tasks[i].id, tasks[j].id, round(score, 1)))
-    return pairs
+    rank = {source: n for n, source in enumerate(sources)}
+    source_of = np.array([rank[tasks[i].source] for i in usable], dtype=np.int64)
+    bonuses = [bonus_keys(tasks[i]) for i in usable]
+    keyed: list[tuple[tuple[int, int, int, int], TaskLink]] = []
+    found = candidates(blocking_keys([texts[i] for i in usable]), source_of)
+    for p, others in enumerate(found):
+        if not len(others):
+            continue
+        scores = similarity_matrix([texts[usable[p]]], [texts[usable[q]] for q in others])[0]
+        for q, text_score in best_per_source(others, scores, source_of[others]):
+            i, j = usable[p], usable[q]
+            score = with_bonus(text_score, bonuses[p], bonuses[q])
+            mine, theirs = int(source_of[p]), int(source_of[q])
+            order = (mine, theirs, 0, i) if mine < theirs else (theirs, mine, 1, i)
+            keyed.append((order, TaskLink(tasks[i].id, tasks[j].id, round(score, 1))))
+    keyed.sort(key=lambda pair: pair[0])
+    return [link for _, link in keyed]
+
+
+def blocking_keys(texts: Sequence[str], per_row: int = BLOCK_KEYS) -> list[list[str]]:
+    """Each text's ``per_row`` rarest words (fewest texts holding them; ties by spelling).
+    Rows about one task share their rare words, while common ones ("triển khai", "dữ liệu")
+    would put every row in one block."""
+    word_sets = [set(text.split()) for text in texts]
+    frequency = Counter(word for words in word_sets for word in words)
+    return [sorted(words, key=lambda w: (frequency[w], w))[:per_row] for words in word_sets]
+
+
+def candidates(
+    keys: Sequence[Sequence[str]], source_of: np.ndarray, shared: int = MIN_SHARED_KEYS
+) -> list[np.ndarray]:
+    """For each row, the rows of other documents (ascending) sharing at least
+    :func:`shared_needed` of its blocking keys. Replaces comparing every row with every row of
+    every other document, which grew with the square of the corpus."""
+    postings: dict[str, list[int]] = {}
+    for row, row_keys in enumerate(keys):
+        for key in row_keys:
+            postings.setdefault(key, []).append(row)
+    arrays = {key: np.array(rows, dtype=np.int64) for key, rows in postings.items()}
+    key_counts = np.array([len(k) for k in keys], dtype=np.int64)
+    found = []
+    for row, row_keys in enumerate(keys):
+        if not row_keys:
+            found.append(np.empty(0, dtype=np.int64))
+            continue
+        others, counts = np.unique(
+            np.concatenate([arrays[k] for k in row_keys]), return_counts=True
+        )
+        needed = shared_needed(np.minimum(key_counts[others], len(row_keys)), shared)
+        found.append(others[(counts >= needed) & (source_of[others] != source_of[row])])
+    return found
+
+
+def shared_needed(key_counts: np.ndarray, shared: int = MIN_SHARED_KEYS) -> np.ndarray:
+    """Keys two rows must share, from the shorter row's key count: one per four keys, at most
+    ``shared``. Short rows ("Rà soát thủ tục hành chính") link on two words in common, which
+    three of four would miss."""
+    return np.clip(key_counts // 4, 1, shared)
+
+
+def best_per_source(
+    others: np.ndarray, scores: np.ndarray, sources: np.ndarray
+) -> list[tuple[int, float]]:
+    """(row, score) of the best-scoring row per source; on a tie the first row, as argmax."""
+    order = np.lexsort((others, -scores, sources))
+    _, first = np.unique(sources[order], return_index=True)
+    return [(int(others[order[n]]), float(scores[order[n]])) for n in first]
 
 
 def similarity_matrix(mine: list[str], theirs: list[str]):
-    """:func:`text_similarity` for every pair, computed by rapidfuzz's C scorers."""
+    """:func:`text_similarity` for every pair, computed by rapidfuzz's C scorers (float32, as
+    the stored scores were always computed)."""
     whole = process.cdist(mine, theirs, scorer=fuzz.ratio)
     words = process.cdist(mine, theirs, scorer=fuzz.token_set_ratio)
     return (whole + words) / 2

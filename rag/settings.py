@@ -17,7 +17,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("var/index")
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
-    embedding_batch_size: int = 64
+    # Texts per forward pass. On one CPU thread 8-32 embed ~10% faster than 64 and ~25% faster
+    # than 128 (less padding, activations stay in cache); see README "Fifty times the corpus".
+    embedding_batch_size: int = 16
     # Vectors of chunk texts already embedded, reused across index versions.
     embedding_cache: Path | None = None
     chroma_host: str | None = None

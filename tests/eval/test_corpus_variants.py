@@ -31,6 +31,12 @@ def test_figures_change_but_programme_and_row_numbers_stay() -> None:
     )
 
 
+def test_figures_move_at_most_twenty_so_tables_keep_their_rows() -> None:
+    # Row 9 stays and row 10 moves: more than MAX_ROW_GAP (25) between them ends the table.
+    assert vary_figures("9\n10", 49) == "9\n19"
+    assert vary_figures("125 hồ sơ", 21) == vary_figures("125 hồ sơ", 1) == "126 hồ sơ"
+
+
 def test_place_and_departments_are_replaced_consistently() -> None:
     assert vary_place("UBND Thành phố Hồ Chí Minh và TP.HCM", 1) == (
         "UBND tỉnh Hà Nội và tỉnh Hà Nội"

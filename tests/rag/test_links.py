@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+import pytest
+
+from rag import links
 from rag.links import conflicts, disagreements, link_tasks, read_links, write_links
 from rag.schemas import Deadline, TaskRecord
 from rag.taskstore import TaskStore
@@ -65,3 +68,75 @@ def test_index_without_links_reads_empty(tmp_path) -> None:
     store = TaskStore(tmp_path / "old.sqlite")
     assert read_links(store) == {}
     store.close()
+
+
+# Words of the shipped task rows, for generated look-alike rows: the same task in several
+# documents, trimmed, extended or with a word changed, beside other tasks that share words.
+WORDS = (
+    "kết nối chia sẻ dữ liệu dân cư công bố bản án quyết định tòa án bố trí kinh phí triển "
+    "khai đề án hiệu quả đồng bộ hướng dẫn trường học thu phí không dùng tiền mặt cấp căn "
+    "cước định danh điện tử tài khoản ứng dụng vneid dịch vụ công trực tuyến hồ sơ thủ tục "
+    "hành chính số hóa kết quả giải quyết y tế bảo hiểm xã hội thuế đất đai giao thông "
+    "tuyên truyền phổ biến người dân doanh nghiệp an ninh mạng hạ tầng trung tâm"
+)
+VOCABULARY = WORDS.split()
+
+
+def generated_rows(seed: int, tasks: int = 40, sources: int = 4) -> list[TaskRecord]:
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for n in range(tasks):
+        words = rng.sample(VOCABULARY, rng.randint(5, 14))
+        for s in rng.sample(range(sources), rng.randint(1, sources)):
+            variant = list(words)
+            for _ in range(rng.randint(0, 3)):
+                edit = rng.random()
+                if edit < 0.4 and len(variant) > 4:
+                    variant.pop(rng.randrange(len(variant)))
+                elif edit < 0.8:
+                    variant.insert(rng.randrange(len(variant) + 1), rng.choice(VOCABULARY))
+                else:
+                    variant[rng.randrange(len(variant))] = rng.choice(VOCABULARY)
+            lead = [rng.choice(["Sở Y tế", "Sở Tư pháp", "Công an Thành phố"])]
+            rows.append(task(f"doc-{s}.txt", n, " ".join(variant).capitalize() + ".", lead))
+    return rows
+
+
+def all_pairs_best(tasks):
+    """The comparison blocking replaced: every row against every row of every other document."""
+    from rag.links import (
+        MIN_WORDS,
+        TaskLink,
+        link_text,
+        pair_score,
+        similarity_matrix,
+    )
+
+    texts = [link_text(t) for t in tasks]
+    usable = [i for i, text in enumerate(texts) if len(text.split()) >= MIN_WORDS]
+    sources = sorted({tasks[i].source for i in usable})
+    by_source = {s: [i for i in usable if tasks[i].source == s] for s in sources}
+    pairs = []
+    for position, source in enumerate(sources):
+        for other_source in sources[position + 1 :]:
+            mine, theirs = by_source[source], by_source[other_source]
+            scores = similarity_matrix([texts[i] for i in mine], [texts[j] for j in theirs])
+            for rows, cols, matrix in ((mine, theirs, scores), (theirs, mine, scores.T)):
+                best = matrix.argmax(axis=1)
+                for k, i in enumerate(rows):
+                    j = cols[int(best[k])]
+                    score = pair_score(tasks[i], tasks[j], float(matrix[k][best[k]]))
+                    pairs.append(TaskLink(tasks[i].id, tasks[j].id, round(score, 1)))
+    return pairs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_blocking_finds_the_links_of_the_all_pairs_comparison(seed, monkeypatch) -> None:
+    rows = generated_rows(seed)
+    blocked = link_tasks(rows)
+    monkeypatch.setattr(links, "best_pairs", all_pairs_best)
+    expected = link_tasks(rows)
+    assert len(expected) > 20  # the generated rows do link
+    assert blocked == expected  # same links, scores and order
