@@ -630,8 +630,9 @@ def _value_shapes(analysis: QueryAnalysis) -> tuple[tuple[str, ...], bool]:
     folded = fold(analysis.normalized)
     if not analysis.has("deadline"):
         return analysis.intents, False
-    if re.search(r"\b(?:bao nhieu|so luong)\b", folded):
-        return analysis.intents, False
     if _DATE_PART_QUESTION.search(folded):
         return tuple(i for i in analysis.intents if i not in ("figure", "count")), True
+    # Intents are read typo-tolerantly ("bao nihêu"): a number asked beside a deadline cue.
+    if analysis.has("figure") or analysis.has("count"):
+        return analysis.intents, False
     return analysis.intents, True
