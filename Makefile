@@ -62,7 +62,7 @@ test: install browser tesseract postgres lint
 
 # dev, dev-b, the follow-up conversations and a fixed-seed sample of 1,000 synthetic
 # questions, side by side.
-EVAL_GOLD ?= eval/dev.jsonl eval/dev-b.jsonl eval/user-voice-conversations.jsonl
+EVAL_GOLD ?= eval/dev.jsonl eval/dev-b.jsonl eval/user-voice.jsonl eval/user-voice-2.jsonl eval/user-voice-conversations.jsonl
 SYNTHETIC_N ?= 1000
 SYNTHETIC_SEED ?= 6
 EVAL_FLAGS ?=
