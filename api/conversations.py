@@ -69,16 +69,34 @@ class ConversationStore:
 
     def ensure(self, conversation_id: str | None, owner: str) -> str:
         """``conversation_id`` if ``owner`` holds it and it is live, else a new id for ``owner``."""
+        held = self.held(conversation_id, owner)
+        if held is not None:
+            return held
+        fresh = uuid.uuid4().hex
+        with self.engine.begin() as db:
+            db.execute(conversations.insert().values(id=fresh, owner=owner, updated=self.clock()))
+        return fresh
+
+    def held(self, conversation_id: str | None, owner: str) -> str | None:
+        """``conversation_id`` if ``owner`` holds it and it is live, else None (nothing written)."""
+        if not conversation_id:
+            return None
+        c = conversations.c
+        with self._reader.connect() as db:
+            row = db.execute(select(c.owner, c.updated).where(c.id == conversation_id)).first()
+        if row and row[0] == owner and row[1] >= self.clock() - self.ttl_s:
+            return conversation_id
+        return None
+
+    def start(self, owner: str, turn: PreviousTurn, answer: str) -> str:
+        """A new conversation for ``owner`` holding its first turn: one transaction, where
+        ``ensure`` then ``record`` take two and read back what this one already knows."""
         now = self.clock()
-        if conversation_id:
-            c = conversations.c
-            with self._reader.connect() as db:
-                row = db.execute(select(c.owner, c.updated).where(c.id == conversation_id)).first()
-            if row and row[0] == owner and row[1] >= now - self.ttl_s:
-                return conversation_id
         fresh = uuid.uuid4().hex
         with self.engine.begin() as db:
             db.execute(conversations.insert().values(id=fresh, owner=owner, updated=now))
+            db.execute(turns.insert().values(self._turn_row(fresh, 1, now, turn, answer)))
+        self._sweep_if_due(now)
         return fresh
 
     def last_turn(self, conversation_id: str) -> PreviousTurn | None:
@@ -114,17 +132,27 @@ class ConversationStore:
             ).scalar()
             seq = (last or 0) + 1
             db.execute(
-                turns.insert().values(
-                    conversation=conversation_id, seq=seq, at=now, question=turn.question,
-                    task_id=turn.task_id, answer=answer[:4000], context=turn.context_json(),
-                )
-            )  # fmt: skip
-            db.execute(
-                turns.delete().where(
-                    t.conversation == conversation_id, t.seq <= seq - self.max_turns
-                )
+                turns.insert().values(self._turn_row(conversation_id, seq, now, turn, answer))
             )
+            if seq > self.max_turns:
+                db.execute(
+                    turns.delete().where(
+                        t.conversation == conversation_id, t.seq <= seq - self.max_turns
+                    )
+                )
             db.execute(conversations.update().where(c.id == conversation_id).values(updated=now))
+        self._sweep_if_due(now)
+
+    @staticmethod
+    def _turn_row(
+        conversation_id: str, seq: int, now: float, turn: PreviousTurn, answer: str
+    ) -> dict:
+        return {
+            "conversation": conversation_id, "seq": seq, "at": now, "question": turn.question,
+            "task_id": turn.task_id, "answer": answer[:4000], "context": turn.context_json(),
+        }  # fmt: skip
+
+    def _sweep_if_due(self, now: float) -> None:
         if now - self._swept > SWEEP_EVERY_S:
             self._swept = now
             self._sweep(now)

@@ -50,10 +50,16 @@ def answer_with_model(
 
 def answer_question(request: Request, assistant: Assistant, body: AskRequest) -> Answer:
     conversations = request.app.state.conversations
-    conversation_id = conversations.ensure(body.conversation_id, principal_of(request).subject)
-    previous = conversations.last_turn(conversation_id)
+    owner = principal_of(request).subject
+    conversation_id = conversations.held(body.conversation_id, owner)
+    previous = conversations.last_turn(conversation_id) if conversation_id else None
     answer = answer_with_model(request, assistant, body.question, previous)
-    conversations.record(conversation_id, next_turn(body.question, answer, previous), answer.answer)
+    turn = next_turn(body.question, answer, previous)
+    if conversation_id:
+        conversations.record(conversation_id, turn, answer.answer)
+    else:
+        # Created only now, with its first turn: a question that fails leaves no empty row.
+        conversation_id = conversations.start(owner, turn, answer.answer)
     answer.conversation_id = conversation_id
     return answer
 
