@@ -42,6 +42,11 @@ turns = Table(
     Column("answer", Text), Column("context", Text),
     sqlite_with_rowid=False,
 )  # fmt: skip
+# Built once, values passed at execute: ``insert().values(...)`` builds (and cache-keys) a new
+# statement per call, which cost more CPU than SQLite's own work (measured 850 vs 380 µs for
+# a new conversation with its first turn).
+NEW_CONVERSATION = conversations.insert()
+NEW_TURN = turns.insert()
 
 
 class ConversationStore:
@@ -74,7 +79,7 @@ class ConversationStore:
             return held
         fresh = uuid.uuid4().hex
         with self.engine.begin() as db:
-            db.execute(conversations.insert().values(id=fresh, owner=owner, updated=self.clock()))
+            db.execute(NEW_CONVERSATION, {"id": fresh, "owner": owner, "updated": self.clock()})
         return fresh
 
     def held(self, conversation_id: str | None, owner: str) -> str | None:
@@ -94,8 +99,8 @@ class ConversationStore:
         now = self.clock()
         fresh = uuid.uuid4().hex
         with self.engine.begin() as db:
-            db.execute(conversations.insert().values(id=fresh, owner=owner, updated=now))
-            db.execute(turns.insert().values(self._turn_row(fresh, 1, now, turn, answer)))
+            db.execute(NEW_CONVERSATION, {"id": fresh, "owner": owner, "updated": now})
+            db.execute(NEW_TURN, self._turn_row(fresh, 1, now, turn, answer))
         self._sweep_if_due(now)
         return fresh
 
@@ -131,9 +136,7 @@ class ConversationStore:
                 select(func.max(t.seq)).where(t.conversation == conversation_id)
             ).scalar()
             seq = (last or 0) + 1
-            db.execute(
-                turns.insert().values(self._turn_row(conversation_id, seq, now, turn, answer))
-            )
+            db.execute(NEW_TURN, self._turn_row(conversation_id, seq, now, turn, answer))
             if seq > self.max_turns:
                 db.execute(
                     turns.delete().where(
