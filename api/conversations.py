@@ -44,6 +44,11 @@ turns = Table(
     Column("answer", Text), Column("context", Text),
     sqlite_with_rowid=False,
 )  # fmt: skip
+# Built once, values passed at execute: ``insert().values(...)`` builds (and cache-keys) a new
+# statement per call, which cost more CPU than SQLite's own work (measured 850 vs 380 µs for
+# a new conversation with its first turn).
+NEW_CONVERSATION = conversations.insert()
+NEW_TURN = turns.insert()
 
 
 class ConversationStore:
@@ -71,16 +76,34 @@ class ConversationStore:
 
     def ensure(self, conversation_id: str | None, owner: str) -> str:
         """``conversation_id`` if ``owner`` holds it and it is live, else a new id for ``owner``."""
-        now = self.clock()
-        if conversation_id:
-            c = conversations.c
-            with self._reader.connect() as db:
-                row = db.execute(select(c.owner, c.updated).where(c.id == conversation_id)).first()
-            if row and row[0] == owner and row[1] >= now - self.ttl_s:
-                return conversation_id
+        held = self.held(conversation_id, owner)
+        if held is not None:
+            return held
         fresh = uuid.uuid4().hex
         with self.engine.begin() as db:
-            db.execute(conversations.insert().values(id=fresh, owner=owner, updated=now))
+            db.execute(NEW_CONVERSATION, {"id": fresh, "owner": owner, "updated": self.clock()})
+        return fresh
+
+    def held(self, conversation_id: str | None, owner: str) -> str | None:
+        """``conversation_id`` if ``owner`` holds it and it is live, else None (nothing written)."""
+        if not conversation_id:
+            return None
+        c = conversations.c
+        with self._reader.connect() as db:
+            row = db.execute(select(c.owner, c.updated).where(c.id == conversation_id)).first()
+        if row and row[0] == owner and row[1] >= self.clock() - self.ttl_s:
+            return conversation_id
+        return None
+
+    def start(self, owner: str, turn: PreviousTurn, answer: str) -> str:
+        """A new conversation for ``owner`` holding its first turn: one transaction, where
+        ``ensure`` then ``record`` take two and read back what this one already knows."""
+        now = self.clock()
+        fresh = uuid.uuid4().hex
+        with self.engine.begin() as db:
+            db.execute(NEW_CONVERSATION, {"id": fresh, "owner": owner, "updated": now})
+            db.execute(NEW_TURN, self._turn_row(fresh, 1, now, turn, answer))
+        self._sweep_if_due(now)
         return fresh
 
     def last_turn(self, conversation_id: str) -> PreviousTurn | None:
@@ -115,18 +138,26 @@ class ConversationStore:
                 select(func.max(t.seq)).where(t.conversation == conversation_id)
             ).scalar()
             seq = (last or 0) + 1
-            db.execute(
-                turns.insert().values(
-                    conversation=conversation_id, seq=seq, at=now, question=turn.question,
-                    task_id=turn.task_id, answer=answer[:4000], context=turn.context_json(),
+            db.execute(NEW_TURN, self._turn_row(conversation_id, seq, now, turn, answer))
+            if seq > self.max_turns:
+                db.execute(
+                    turns.delete().where(
+                        t.conversation == conversation_id, t.seq <= seq - self.max_turns
+                    )
                 )
-            )  # fmt: skip
-            db.execute(
-                turns.delete().where(
-                    t.conversation == conversation_id, t.seq <= seq - self.max_turns
-                )
-            )
             db.execute(conversations.update().where(c.id == conversation_id).values(updated=now))
+        self._sweep_if_due(now)
+
+    @staticmethod
+    def _turn_row(
+        conversation_id: str, seq: int, now: float, turn: PreviousTurn, answer: str
+    ) -> dict:
+        return {
+            "conversation": conversation_id, "seq": seq, "at": now, "question": turn.question,
+            "task_id": turn.task_id, "answer": answer[:4000], "context": turn.context_json(),
+        }  # fmt: skip
+
+    def _sweep_if_due(self, now: float) -> None:
         if now - self._swept > SWEEP_EVERY_S:
             self._swept = now
             self._sweep(now)
@@ -166,9 +197,14 @@ def ask_in_conversation(
 ) -> Answer:
     """One turn of a conversation, as ``POST /v1/ask`` plays it: the owner's conversation
     (else a new one), answered against its last turn, this turn recorded for the next."""
-    conversation_id = store.ensure(conversation_id, owner)
-    previous = store.last_turn(conversation_id)
+    held = store.held(conversation_id, owner)
+    previous = store.last_turn(held) if held else None
     result = answer(question, previous)
-    store.record(conversation_id, next_turn(question, result, previous), result.answer)
-    result.conversation_id = conversation_id
+    turn = next_turn(question, result, previous)
+    if held:
+        store.record(held, turn, result.answer)
+    else:
+        # Created only now, with its first turn: a question that fails leaves no empty row.
+        held = store.start(owner, turn, result.answer)
+    result.conversation_id = held
     return result
