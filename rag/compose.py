@@ -405,24 +405,26 @@ class Composer:
         )
 
     def letterhead_answer(
-        self, chunk: Chunk, what: str, field: Field | None, note: str = ""
+        self, chunk: Chunk, what: str, printed: Field | None, note: str = ""
     ) -> Composition:
         """The document's own number, date or issuer as its letterhead prints it; a blank
         left in a draft, or no such line, is said plainly (an abstention)."""
         label = self._label(chunk)
         citations = CitationList(self.documents)
-        if field is None or not field.complete and not note:
-            marker = citations.cite(chunk, lines=(field.line, field.line) if field else None)
+        if printed is None or not printed.complete and not note:
+            marker = citations.cite(chunk, lines=(printed.line, printed.line) if printed else None)
             reason = (
-                f"{label} để trống {what}: “{field.text}”" if field else f"{label} không ghi {what}"
+                f"{label} để trống {what}: “{printed.text}”"
+                if printed
+                else f"{label} không ghi {what}"
             )
             return Composition(
                 text=f"{ABSTAIN_TEXT} ({reason}) [{marker}].",
                 abstained=True,
                 citations=citations.items,
             )
-        marker = citations.cite(chunk, lines=(field.line, field.line))
-        text = f"Theo {label}: {what} là “{field.text}”{note} [{marker}]."
+        marker = citations.cite(chunk, lines=(printed.line, printed.line))
+        text = f"Theo {label}: {what} là “{printed.text}”{note} [{marker}]."
         return Composition(
             text=text, abstained=False, citations=citations.items, evidence=citations.chunks
         )

@@ -92,7 +92,7 @@ class HybridSearcher:
         ids = [c.id for c in files.chunks]
         self._id_rank = np.empty(len(ids), dtype=np.int64)
         self._id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
-        self._appendix = _chunk_appendices(files)
+        self._appendix = np.asarray(_chunk_appendices(files), dtype=object)
         self._hit_memo: dict[tuple[str, ...], np.ndarray] = {}
         self._vectors_matrix: tuple[np.ndarray, np.ndarray] | None = None
         self._similarity_memo: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -293,13 +293,11 @@ class HybridSearcher:
         document answer; the rest of the document stays behind them."""
         if analysis.appendix is None:
             return 1.0
-        inside = [
-            (c.source, self._appendix[n]) == (source, analysis.appendix)
-            for n, c in enumerate(self.files.chunks)
-        ]
-        if not any(inside):
+        code = self._source_index.get(source, -1)
+        inside = (self._source_codes == code) & (self._appendix == analysis.appendix)
+        if not inside.any():
             return 1.0
-        return np.where(np.asarray(inside), 1.0, APPENDIX_PENALTY).astype(np.float32)
+        return np.where(inside, 1.0, APPENDIX_PENALTY).astype(np.float32)
 
 
 def _chunk_appendices(files: IndexFiles) -> list[str | None]:
