@@ -3,11 +3,10 @@ is full (no scan of all conversations per ask)."""
 
 from __future__ import annotations
 
-import time
-import uuid
 from pathlib import Path
 
-from api.conversations import ConversationStore, conversations, turns
+from api.conversations import ConversationStore
+from eval.bench_conversations import fill_store
 from rag.assistant import PreviousTurn
 from tests.api.conftest import INTEGRATION_KEY, KEYS
 
@@ -57,26 +56,13 @@ def test_store_keeps_last_turns_and_sweeps_expired(tmp_path: Path) -> None:
     store.close()
 
 
-def test_saving_a_turn_is_fast_at_ten_thousand_conversations(tmp_path: Path) -> None:
+def test_a_full_store_keeps_each_conversation_capped(tmp_path: Path) -> None:
+    # How fast a turn is saved at 10k conversations is measured by
+    # `python eval/bench_conversations.py`, not asserted here.
     store = ConversationStore(tmp_path / "c.sqlite", ttl_s=3600, max_turns=6)
-    now = time.time()
-    ids = [uuid.uuid4().hex for _ in range(10_000)]
-    # Filled directly: 10k conversations x 6 turns, as in the probe.
-    with store.engine.begin() as db:
-        db.execute(conversations.insert(), [{"id": c, "owner": "a", "updated": now} for c in ids])
-        db.execute(
-            turns.insert(),
-            [
-                {"conversation": c, "seq": seq, "at": now, "question": "q", "answer": "a"}
-                for c in ids
-                for seq in range(1, 7)
-            ],
-        )
-    store.record(ids[0], PreviousTurn(question="q"), "a")  # the first record may sweep
-    started = time.perf_counter()
-    for cid in ids[1:201]:
+    ids = fill_store(store, 2_000, turns_each=6)
+    for cid in ids[:50]:
         store.record(cid, PreviousTurn(question="q"), "a")
-    per_turn_ms = (time.perf_counter() - started) * 1000 / 200
-    assert per_turn_ms < 5, per_turn_ms
-    assert len(store.history(ids[1])) == 6
+    assert all(len(store.history(cid)) == 6 for cid in ids[:50])
+    assert store.last_turn(ids[0]) is not None
     store.close()
