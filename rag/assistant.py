@@ -55,7 +55,6 @@ DOCUMENT_FACT_WORDS = frozenset(
         "thoi",
         "gian",
         "luc",
-        "ban",
         "hanh",
         "phat",
         "gui",
@@ -137,16 +136,8 @@ def _signed_chunks(files: IndexFiles) -> dict[str, tuple[Signature, Chunk]]:
             signature = find_signature(page["lines"])
             if signature is None:
                 continue
-            chunk = next(
-                (
-                    c
-                    for c in files.chunks
-                    if c.source == source
-                    and c.page == page["number"]
-                    and c.line_start <= signature.line_end
-                    and c.line_end >= signature.line_start
-                ),
-                None,
+            chunk = _chunk_at(
+                files, source, page["number"], signature.line_start, signature.line_end
             )
             if chunk is not None:
                 signed[source] = (signature, chunk)
@@ -182,6 +173,12 @@ def _chunk_at(files: IndexFiles, source: str, page: int, start: int, end: int) -
         if c.source == source and c.page == page and c.line_start <= end and c.line_end >= start
     ]
     return min(inside, key=lambda c: c.line_start, default=None)
+
+
+def _direct_timing(started: float) -> dict[str, float]:
+    """Timing of an answer composed without a search step (signer, letterhead, registry)."""
+    spent = round((time.perf_counter() - started) * 1000, 2)
+    return {"retrieve": 0.0, "compose": spent, "total": spent}
 
 
 def _accented_words(text: str) -> str:
@@ -322,8 +319,7 @@ class Assistant:
         """A short question with nothing of its own but what it asks ("còn thời hạn thì sao?")."""
         if analysis.units or analysis.doc_numbers or analysis.sources:
             return False
-        words = {t for t in analysis.core_tokens if "_" not in t and t == fold(t)}
-        content = words - cue_words() - FOLLOW_UP_FILLERS
+        content = analysis.core_words - cue_words() - FOLLOW_UP_FILLERS
         return len(content) <= FOLLOW_UP_MAX_WORDS
 
     def compose(
@@ -335,25 +331,20 @@ class Assistant:
         follow_up = self._follow_up(analysis, previous)
         if follow_up is None and asks_signer(analysis.folded):
             hits = self.searcher.search(analysis, self.settings.retrieve_k)
-            composition = self._signer_answer(analysis, hits)
-            spent = round((time.perf_counter() - started) * 1000, 2)
-            return hits, composition, {"retrieve": 0.0, "compose": spent, "total": spent}
+            return hits, self._signer_answer(analysis, hits), _direct_timing(started)
         about = None if follow_up else self._document_fact(analysis)
         if about is not None:
-            spent = round((time.perf_counter() - started) * 1000, 2)
-            return [], about, {"retrieve": 0.0, "compose": spent, "total": spent}
+            return [], about, _direct_timing(started)
         appendix = None if follow_up else self._appendix_asked(analysis)
         if appendix is not None:
             composition = self.composer.appendix_answer(
                 appendix.chunk, analysis.appendix or "", appendix.title, appendix.lines
             )
-            spent = round((time.perf_counter() - started) * 1000, 2)
-            return [], composition, {"retrieve": 0.0, "compose": spent, "total": spent}
+            return [], composition, _direct_timing(started)
         # Counts, filters, as-of views and comparisons over table rows come from the registry.
         registry = None if follow_up else self.registry.respond(question, analysis)
         if registry is not None:
-            spent = round((time.perf_counter() - started) * 1000, 2)
-            return [], registry, {"retrieve": 0.0, "compose": spent, "total": spent}
+            return [], registry, _direct_timing(started)
         if follow_up is None and previous and not analysis.sources and self.is_follow_up(analysis):
             analysis = self._with_previous_subject(analysis, previous)
         elif follow_up is None and previous and _ASKS_THE_SAME.match(analysis.folded):
@@ -432,9 +423,7 @@ class Assistant:
         if len(sources) != 1 or (sources[0], number) not in self.appendices:
             return None
         appendix = self.appendices[(sources[0], number)]
-        asked = {
-            t for t in analysis.core_tokens if "_" not in t and t == fold(t) and not t.isdigit()
-        }
+        asked = {t for t in analysis.core_words if not t.isdigit()}
         asked -= cue_words() | FOLLOW_UP_FILLERS | APPENDIX_PURPOSE_WORDS
         titled = set(index_tokens(appendix.title))
         return appendix if len(asked - titled) <= 1 else None

@@ -212,7 +212,7 @@ def _vague_for(task: TaskRecord, analysis: QueryAnalysis) -> bool:
     "Thường xuyên": a sentence with a date (in the row's text or beside it) answers better."""
     if not analysis.has("deadline") or (task.deadline and task.deadline.end is not None):
         return False
-    return bool(_DAY_QUESTION.search(fold(analysis.normalized)))
+    return bool(_DAY_QUESTION.search(analysis.folded))
 
 
 def task_sentence(task: TaskRecord, intents: Sequence[str], marker: int, with_text: bool) -> str:
@@ -573,7 +573,7 @@ class Composer:
         shapes, needs_date = _value_shapes(analysis)
         if _asks_issue_date(analysis):
             dated = has_date
-        elif _DAY_QUESTION.search(fold(analysis.normalized)):
+        elif _DAY_QUESTION.search(analysis.folded):
             dated = has_calendar_deadline
         else:
             dated = has_deadline_date
@@ -613,7 +613,7 @@ _COMPLETION_QUESTION = re.compile(r"\b(?:xong|hoan thanh|thoi han|han chot)\b")
 def _asks_issue_date(analysis: QueryAnalysis) -> bool:
     """ "Kế hoạch 1470 ban hành ngày nào": the date a document was issued is the answer
     ("phải ban hành kế hoạch xong trong tháng mấy" asks for a deadline)."""
-    folded = fold(analysis.normalized)
+    folded = analysis.folded
     if _COMPLETION_QUESTION.search(folded):
         return False
     return bool(analysis.doc_numbers or analysis.has("directive") or _ISSUE_QUESTION.search(folded))
@@ -629,7 +629,7 @@ def _value_shapes(analysis: QueryAnalysis) -> tuple[tuple[str, ...], bool]:
     adds no number of its own. "Bao nhiêu" asks for a number: a deadline cue beside it
     ("báo cáo lộ trình … bao nhiêu thủ tục") names the subject, not a second value.
     """
-    folded = fold(analysis.normalized)
+    folded = analysis.folded
     if not analysis.has("deadline"):
         return analysis.intents, False
     if _DATE_PART_QUESTION.search(folded):

@@ -85,6 +85,11 @@ class QueryAnalysis:
     appendix: str | None = None
 
     @property
+    def core_words(self) -> frozenset[str]:
+        """The question's own content words, folded (no bigrams, no accented duplicates)."""
+        return frozenset(t for t in self.core_tokens if "_" not in t and t == fold(t))
+
+    @property
     def intent(self) -> str:
         return self.intents[0] if self.intents else "general"
 
@@ -166,23 +171,29 @@ def _alias_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<![0-9a-z/])" + _SEP.join(parts) + r"(?![0-9a-z/])")
 
 
+def _alias_hits(folded_question: str, aliases: dict[str, list[str]]) -> list[tuple[int, int, str]]:
+    """(start, end, source) of each of the manifest's names found in the question."""
+    hits = []
+    for source, names in aliases.items():
+        for name in names:
+            match = _alias_pattern(name).search(folded_question) if name.strip() else None
+            if match:
+                hits.append((match.start(), match.end(), source))
+    return hits
+
+
 def find_sources(
     folded_question: str, aliases: dict[str, list[str]]
 ) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
     """Which documents the question names (by the manifest's curated aliases, longest first),
     and where in the question those names stand."""
-    hits: list[tuple[int, str, tuple[int, int]]] = []
-    for source, names in aliases.items():
-        for name in names:
-            match = _alias_pattern(name).search(folded_question) if name.strip() else None
-            if match:
-                hits.append((match.end() - match.start(), source, match.span()))
-    hits.sort(reverse=True)
-    ordered: list[str] = []
-    for _, source, _ in hits:
-        if source not in ordered:
-            ordered.append(source)
-    return tuple(ordered), [span for _, _, span in hits]
+    hits = sorted(
+        _alias_hits(folded_question, aliases),
+        key=lambda h: (h[1] - h[0], h[2], (h[0], h[1])),
+        reverse=True,
+    )
+    ordered = tuple(dict.fromkeys(source for _, _, source in hits))
+    return ordered, [(start, end) for start, end, _ in hits]
 
 
 def document_mentions(
@@ -190,13 +201,8 @@ def document_mentions(
 ) -> list[tuple[int, int, str]]:
     """Where the question names documents, as (start, end, source) in question order, one per
     place: a name inside a longer name ("phụ lục" in "phụ lục kế hoạch") is not a mention."""
-    found: list[tuple[int, int, str]] = []
-    for source, names in aliases.items():
-        for name in names:
-            match = _alias_pattern(name).search(folded_question) if name.strip() else None
-            if match:
-                found.append((match.start(), match.end(), source))
     taken: list[tuple[int, int, str]] = []
+    found = _alias_hits(folded_question, aliases)
     for start, end, source in sorted(found, key=lambda f: f[0] - f[1]):
         if all(end <= s or start >= e for s, e, _ in taken):
             taken.append((start, end, source))
