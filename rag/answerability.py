@@ -32,7 +32,7 @@ _NAMED_NUMBER = re.compile(
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # place, year, period, money, document, role
+    kind: str  # place, year, period, money, document, role, actual
     label: str  # how the answer names it
     keys: tuple[str, ...]  # folded forms; the evidence must hold one of them
 
@@ -85,6 +85,21 @@ def money_constraints(folded_question: str) -> list[Constraint]:
     return []
 
 
+_ACTUAL_QUESTION = re.compile(r"\b(?:thuc te|da dat|dat duoc|thuc dat)\b")
+_TARGET_EVIDENCE = re.compile(r"\b(?:chi tieu|muc tieu|phan dau)\b")
+_ACTUAL_EVIDENCE = re.compile(
+    r"\bda (?:dat|cap|thuc hien|hoan thanh|trien khai|kich hoat|thu nhan|tiep nhan|co)\b"
+    r"|\bdat duoc\b|\bket qua thuc hien\b"
+)
+
+
+def actual_constraints(folded_question: str) -> list[Constraint]:
+    """ "Thực tế đã đạt bao nhiêu": a plan's target ("chỉ tiêu 80%") is not what was achieved."""
+    if _ACTUAL_QUESTION.search(words_only(folded_question)):
+        return [Constraint("actual", "số liệu thực tế (chỉ có chỉ tiêu, mục tiêu)", ())]
+    return []
+
+
 def document_constraints(folded_question: str) -> list[Constraint]:
     found = []
     for match in _NAMED_NUMBER.finditer(words_only(folded_question)):
@@ -133,12 +148,17 @@ def question_constraints(searchable_question: str) -> list[Constraint]:
         *money_constraints(folded),
         *document_constraints(folded),
         *role_constraints(folded),
+        *actual_constraints(folded),
     ]
 
 
 def is_met(constraint: Constraint, evidence_words: str) -> bool:
     if constraint.kind == "money":
         return bool(_MONEY_EVIDENCE.search(evidence_words))
+    if constraint.kind == "actual":
+        return not _TARGET_EVIDENCE.search(evidence_words) or bool(
+            _ACTUAL_EVIDENCE.search(evidence_words)
+        )
     if constraint.kind == "document":
         # "Chỉ thị 04" is met by "04/CT-TTg" as well as by "Chỉ thị số 04".
         number = constraint.keys[-1].strip()

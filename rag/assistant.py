@@ -26,6 +26,7 @@ from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
 from rag.settings import Settings
 from rag.signature import Signature, asks_signer, find_signature
+from rag.spelling import Speller
 from rag.taskstore import TaskFilter, TaskStore
 from rag.text import fold, has_diacritics, index_tokens, normalize, squash, syllables
 from rag.units import Gazetteer, default_gazetteer
@@ -218,6 +219,7 @@ class Assistant:
             task_at=self.task_for_chunk,
             corpus_has=self.corpus_mentions,
         )
+        self.speller = Speller(self.composer.weights.df)
         self.signatures = _signed_chunks(files)
         self.appendices = _appendices(files)
         self.letterheads = {
@@ -256,8 +258,13 @@ class Assistant:
         return warm_up(self, self.searcher)
 
     def analyse(self, question: str) -> QueryAnalysis:
-        units = tuple(self.gazetteer.find_in_text(normalize(question)))
-        return analyse(question, units=units, aliases=self.aliases, home_sources=self.home_sources)
+        # Analysed as respelt in the corpus's words ("ke hoah", "bn nv"); shown as typed.
+        respelt = self.speller.respell(normalize(question))
+        units = tuple(self.gazetteer.find_in_text(respelt))
+        analysis = analyse(
+            respelt, units=units, aliases=self.aliases, home_sources=self.home_sources
+        )
+        return replace(analysis, question=question)
 
     def corpus_mentions(self, phrase: str) -> bool:
         if has_diacritics(phrase):

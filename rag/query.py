@@ -12,7 +12,7 @@ from importlib import resources
 
 from rag.appendices import named_appendices
 from rag.intents import detect_intents
-from rag.text import TOKEN_CACHE_SIZE, fold, index_tokens, normalize, squash
+from rag.text import TOKEN_CACHE_SIZE, fold, index_tokens, index_words, normalize, squash
 
 # Question words that carry no content (folded). They would only add noise to lexical search.
 QUESTION_STOPWORDS = frozenset(
@@ -37,7 +37,16 @@ QUESTION_STOPWORDS = frozenset(
         "hoi",
         "nhung",
         "cac",
+        "nhe",
+        "nha",
+        "oi",
     ]
+)
+
+# Question words and particles whose plain spelling is also a content word ("mấy" is how
+# many, "máy" a machine; "đâu" where, "đầu" first): only the accented spelling says so.
+ACCENTED_QUESTION_WORDS = frozenset(
+    ["mấy", "đâu", "ạ", "à", "á", "ơi", "nhỉ", "nhé", "hả", "dạ", "rồi", "vài", "cái"]
 )
 
 _DOC_NUMBER = re.compile(
@@ -268,8 +277,20 @@ def content_tokens(text: str, expand: bool = True) -> tuple[str, ...]:
     """
     own = index_tokens(text)
     extra = [*own, *index_tokens(" . ".join(expansions(text)))] if expand else []
-    tokens = [token for token in [*own, *extra] if not _question_word(token)]
+    asked = _accented_question_words(text)
+    tokens = [token for token in [*own, *extra] if not _question_word(token) and token not in asked]
     return tuple(tokens if expand else dict.fromkeys(tokens))
+
+
+def _accented_question_words(text: str) -> frozenset[str]:
+    """The question words typed with accents and their plain spellings, unless another
+    word of the question has the same plain spelling ("mấy máy chủ" keeps "may")."""
+    words, folded = index_words(text)
+    asked = {(w, f) for w, f in zip(words, folded, strict=True) if w in ACCENTED_QUESTION_WORDS}
+    if not asked:
+        return frozenset()
+    kept = {f for w, f in zip(words, folded, strict=True) if w not in ACCENTED_QUESTION_WORDS}
+    return frozenset(w for w, _ in asked) | {f for _, f in asked if f not in kept}
 
 
 @lru_cache(maxsize=TOKEN_CACHE_SIZE)

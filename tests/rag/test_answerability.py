@@ -65,3 +65,34 @@ def test_a_name_beside_another_title_does_not_answer(question, evidence, met) ->
 )
 def test_a_title_in_a_question_not_asking_who_constrains_nothing(question) -> None:
     assert "role" not in kinds(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "met"),
+    [
+        # a plan's target is not what was achieved
+        (
+            "Thực tế TP đã đạt bao nhiêu % người dân khám bệnh bằng CCCD?",
+            "KẾ HOẠCH > II. CHỈ TIÊU | 80% người dân khám, chữa bệnh sử dụng thẻ CCCD",
+            False,
+        ),
+        (
+            "ty le thuc te dat duoc la bao nhieu",
+            "Mục tiêu: phấn đấu 90% hồ sơ được số hóa",
+            False,
+        ),
+        # a result row states what was done, even beside its target
+        (
+            "kết quả thực tế cấp được bao nhiêu tài khoản?",
+            "phấn đấu đến tháng 6/2023 cấp 40 triệu tài khoản — Hoàn thành, đã cấp được 45 triệu",
+            True,
+        ),
+        ("thuc te da dat bao nhieu", "Báo cáo: 409 cơ sở khám chữa bệnh sử dụng CCCD", True),
+    ],
+)
+def test_an_actual_figure_is_not_met_by_a_target(question: str, evidence: str, met: bool) -> None:
+    assert (not unmet(question_constraints(question), evidence)) is met
+
+
+def test_a_question_about_a_target_asks_no_actual_figure() -> None:
+    assert "actual" not in kinds("Chỉ tiêu năm 2024 về khám chữa bệnh bằng CCCD là bao nhiêu %?")

@@ -156,3 +156,34 @@ def test_document_names_as_users_type_them(question: str, source: str) -> None:
 )
 def test_near_names_are_not_documents(question: str) -> None:
     assert find_sources(fold(question), MANIFEST_ALIASES)[0] == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "dropped", "kept"),
+    [
+        # accented question words go, with their plain spelling when nothing else has it
+        ("Thông báo số mấy?", {"mấy", "may"}, {"thong", "thông", "số"}),
+        ("báo cáo gửi về đâu ạ", {"đâu", "dau", "ạ"}, {"gui"}),
+        # "máy chủ" keeps "may": another word of the question is spelt that way
+        ("mấy máy chủ đặt ở đâu", {"mấy"}, {"may", "máy", "chu"}),
+        # "đầu" (first) is not "đâu" (where)
+        ("6 tháng đầu năm", set(), {"đầu", "dau"}),
+    ],
+)
+def test_accented_question_words_are_not_content(question, dropped, kept) -> None:
+    tokens = set(analyse(question).core_tokens)
+    assert not tokens & dropped
+    assert kept <= tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "spelt_out"),
+    [
+        ("LLTP trên VNeID", "ly lich tu phap"),
+        ("KCB bằng CCCD", "kham chua benh"),
+        ("BCĐ ĐA06 TP", "de an 06"),
+        ("So GD&DT", "giao duc va dao tao"),
+    ],
+)
+def test_domain_abbreviations_are_searched_spelt_out(question: str, spelt_out: str) -> None:
+    assert spelt_out in expansions(question)
