@@ -236,6 +236,14 @@ def _same_text(a: str, b: str) -> bool:
     return a_key in b_key or b_key in a_key or a_key[:shorter] == b_key[:shorter]
 
 
+def _sentence_context(chunk: Chunk, sentence: str) -> str:
+    """What a sentence is said about: its section, and in a table row the row's task (a
+    result cell, "Hoàn thành Thông báo kết luận 16", answers a question about that task)."""
+    task = chunk.fields.get("task", "")
+    about = task if task and sentence not in task else ""
+    return f"{chunk.section} {about} {sentence}"
+
+
 def _passage_sentences(chunk: Chunk) -> list[str]:
     """Sentences of a chunk's own text: no title or section header, row fields one by one."""
     if chunk.fields:
@@ -482,7 +490,7 @@ class Composer:
         candidates = self._candidates(analysis, hits)
         chosen: list[tuple[str, ScoredChunk]] = []
         for score, _, sentence, hit in candidates:
-            context = self._scoped(hit.chunk, f"{hit.chunk.section} {sentence}")
+            context = self._scoped(hit.chunk, _sentence_context(hit.chunk, sentence))
             if coverage(analysis.core_tokens, context, self.weights) < MIN_SENTENCE_COVERAGE:
                 continue
             if not self._covers(analysis, self._scoped(hit.chunk, chunk_body(hit.chunk))):
@@ -619,6 +627,12 @@ def _asks_issue_date(analysis: QueryAnalysis) -> bool:
     return bool(analysis.doc_numbers or analysis.has("directive") or _ISSUE_QUESTION.search(folded))
 
 
+# "Kế hoạch kiểm tra … là kế hoạch số mấy", "quyết định … số mấy": the number a document
+# is cited by, not a quantity.
+_DOCUMENT_NUMBER_QUESTION = re.compile(
+    r"\b(?:ke hoach|thong bao|quyet dinh|cong van|chi thi|nghi quyet|nghi dinh|thong tu|van ban"
+    r"|kh|qd|tb|cv|vb)\b.*\b(?:so may|so bao nhieu|so nao|so hieu|ky hieu)\b"
+)
 _DATE_PART_QUESTION = re.compile(r"\b(?:ngay|thang|quy|nam|gio) (?:may|nao)\b")
 
 
@@ -630,6 +644,11 @@ def _value_shapes(analysis: QueryAnalysis) -> tuple[tuple[str, ...], bool]:
     ("báo cáo lộ trình … bao nhiêu thủ tục") names the subject, not a second value.
     """
     folded = analysis.folded
+    if _DOCUMENT_NUMBER_QUESTION.search(folded):
+        return (
+            *(i for i in analysis.intents if i not in ("figure", "count")),
+            "document_number",
+        ), False
     if not analysis.has("deadline"):
         return analysis.intents, False
     if _DATE_PART_QUESTION.search(folded):

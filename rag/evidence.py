@@ -38,7 +38,17 @@ _PERSON = re.compile(rf"\b(?:{_SURNAMES})\s+(?!Chí Minh)[A-ZĐ][\wÀ-ỹ]+(?:\s
 _PHONE = re.compile(r"(?<!\d)(?:\+?84|0)\d{2,3}[.\s-]?\d{3}[.\s-]?\d{3,4}(?!\d)")
 
 # What an answer sentence must contain for each question kind.
+# A document's number as the text cites it: "1470/KH-BCĐ", "3373/QĐ-BYT", "Thông báo kết
+# luận 16", "Kế hoạch số 908".
+_DOCUMENT_NUMBER = re.compile(
+    r"\d+(?:/\d{4})?/[A-ZĐ][\w-]*"
+    r"|(?:thông báo|kết luận|quyết định|chỉ thị|nghị quyết|nghị định|kế hoạch|công văn|văn bản"
+    r"|thông tư)\s+(?:số\s+)?\d+",
+    re.IGNORECASE,
+)
+
 ANSWER_SHAPES: dict[str, re.Pattern[str]] = {
+    "document_number": _DOCUMENT_NUMBER,
     "figure": _NUMBER,
     "count": _NUMBER,
     "email": _EMAIL,
@@ -78,7 +88,7 @@ def fits_shape(sentence: str, intents: Iterable[str], question: str = "") -> boo
         pattern = ANSWER_SHAPES.get(intent)
         if pattern is not None and not pattern.search(sentence):
             return False
-    asks_number = bool({"figure", "count"} & set(intents))
+    asks_number = bool({"figure", "count"} & set(intents)) and "document_number" not in intents
     return not asks_number or bool(quantities(sentence) - quantities(question))
 
 

@@ -93,3 +93,16 @@ def test_a_calendar_deadline_is_a_date_not_a_rhythm(text, calendar) -> None:
     from rag.evidence import has_calendar_deadline
 
     assert has_calendar_deadline(text) is calendar
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        ("Kế hoạch số 1470/KH-BCĐ ngày 13 tháng 4 năm 2023", "kiểm tra tại 24 sở, ngành"),
+        ("Hoàn thành Thông báo kết luận 16 ngày 28/1/2023", "hoàn thành trong tháng 2/2023"),
+        ("Quyết định số 3373/QĐ-BYT ngày 29/8/2023", "3.373 cơ sở y tế đã kết nối"),
+    ],
+)
+def test_a_document_number_is_the_value_asked_by_so_may(good: str, bad: str) -> None:
+    assert fits_shape(good, ["document_number"])
+    assert not fits_shape(bad, ["document_number"])

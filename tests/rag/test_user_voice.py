@@ -1,0 +1,29 @@
+"""Questions typed the way officials type them answer as their careful spelling does."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # a document's number asked of its subject: the cited number, not a count
+        ("ke hoach kiem tra cua BCD tai cac so nganh la KH so may", "1470"),
+        ("Kế hoạch kiểm tra của Ban Chỉ đạo tại các sở, ngành là kế hoạch số mấy?", "1470"),
+        ("bo y te ban hanh quyet dinh dac ta nguon luc y te so may", "3373"),
+        # typos, run-together words and chat forms
+        ("ke hoah kiem tra cua BCD tai cac so nganh so may", "1470"),
+        ("kh 2024 co tong cong bn nhiem vu cu the", "49"),
+        ("bo tri kinh phi DA06 theo PL ke hoach 2024 han khi nao vay", "Quý I/2024"),
+    ],
+)
+def test_user_voice_questions_are_answered(assistant, typed: str, expected: str) -> None:
+    answer = assistant.ask(typed)
+    assert not answer.abstained
+    assert expected in answer.answer
+
+
+def test_an_actual_figure_is_not_answered_with_the_plans_target(assistant) -> None:
+    answer = assistant.ask(
+        "Thực tế TP đã đạt bao nhiêu % người dân khám chữa bệnh bằng CCCD năm 2024?"
+    )
+    assert answer.abstained
