@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rag.query import home_place_names
-from rag.text import fold
+from rag.text import fold, has_diacritics
 
 _YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
 _PERIOD = re.compile(r"\b(\d{1,2}|sau|chin|ba|muoi hai) thang\b(?! \d)(?! nam \d)")
@@ -79,10 +79,15 @@ def period_constraints(folded_question: str) -> list[Constraint]:
     return found
 
 
-def money_constraints(folded_question: str) -> list[Constraint]:
-    if _MONEY_QUESTION.search(words_only(folded_question)):
-        return [Constraint("money", "số tiền", ())]
-    return []
+def money_constraints(folded_question: str, typed: str = "") -> list[Constraint]:
+    """ "Bao nhiêu tiền/tỷ/đồng", "kinh phí … bao nhiêu"; typed with accents, "bao nhiêu
+    dòng" counts rows ("đồng" and "dòng" fold alike)."""
+    match = _MONEY_QUESTION.search(words_only(folded_question))
+    if not match:
+        return []
+    if match.group(0).endswith(" dong") and has_diacritics(typed) and "đồng" not in typed.lower():
+        return []
+    return [Constraint("money", "số tiền", ())]
 
 
 _ACTUAL_QUESTION = re.compile(r"\b(?:thuc te|da dat|dat duoc|thuc dat)\b")
@@ -145,7 +150,7 @@ def question_constraints(searchable_question: str) -> list[Constraint]:
         *place_constraints(folded),
         *year_constraints(folded),
         *period_constraints(folded),
-        *money_constraints(folded),
+        *money_constraints(folded, searchable_question),
         *document_constraints(folded),
         *role_constraints(folded),
         *actual_constraints(folded),

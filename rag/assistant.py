@@ -20,7 +20,13 @@ from rag.index import CHROMA_DIR, IndexFiles
 from rag.intents import cue_words
 from rag.letterhead import read_letterhead
 from rag.multipart import document_clauses, merge_citations, split_question, without_asking
-from rag.query import DocumentNumber, QueryAnalysis, analyse, document_mentions
+from rag.query import (
+    DocumentNumber,
+    QueryAnalysis,
+    analyse,
+    document_mentions,
+    find_doc_numbers,
+)
 from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
 from rag.schemas import Answer, Chunk, TaskRecord
@@ -260,7 +266,11 @@ class Assistant:
     def analyse(self, question: str) -> QueryAnalysis:
         # Analysed as respelt in the corpus's words ("ke hoah", "bn nv"); shown as typed.
         respelt = self.speller.respell(normalize(question))
-        units = tuple(self.gazetteer.find_in_text(respelt))
+        # "310/TB-VPCP" names a document, not the office that issued it as a unit asked about.
+        unit_text = respelt
+        for number in find_doc_numbers(respelt):
+            unit_text = unit_text.replace(number.text, " ")
+        units = tuple(self.gazetteer.find_in_text(unit_text))
         analysis = analyse(
             respelt, units=units, aliases=self.aliases, home_sources=self.home_sources
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.compose import CitationList, Composition
 from rag.index import StoredDocument
@@ -139,6 +139,8 @@ class RegistryAnswerer:
     def answer(self, query: RegistryQuery) -> Composition:
         if query.operation == "group_by":
             return self._grouped(query)
+        if query.operation == "compare_units":
+            return self._units_compared(query)
         chosen = select(self.rows, query)
         head = self._head(query, len(chosen))
         stated = self._stated_lines(query, chosen)
@@ -193,6 +195,37 @@ class RegistryAnswerer:
         text = f"{head}: " + "; ".join(items) + tail + "."
         return Composition(
             text=text, abstained=False, citations=citations.items, tasks=[r.task for r in chosen]
+        )
+
+    def _units_compared(self, query: RegistryQuery) -> Composition:
+        """Each unit's count under the same filters, and which has more (or that they tie)."""
+        counted = []
+        for unit in query.units:
+            chosen = select(self.rows, replace(query, unit=unit, operation="count"))
+            counted.append((unit, chosen))
+        shared = replace(query, unit=None)
+        filters = ", ".join(describe_filters(shared, self.label)) or "trong toàn bộ sổ nhiệm vụ"
+        role = ROLE_WORDS[query.role]
+        citations = CitationList(self.documents)
+        parts = []
+        for unit, chosen in counted:
+            markers = "".join(
+                f" [{citations.cite(chunk)}]"
+                for row in chosen[:COUNT_SHOWN]
+                if (chunk := self.chunk_for(row.task)) is not None
+            )
+            parts.append(f"{unit} {role} {len(chosen)} nhiệm vụ{markers}")
+        ranked = sorted(counted, key=lambda uc: -len(uc[1]))
+        if len(ranked[0][1]) == len(ranked[-1][1]):
+            verdict = f"bằng nhau ({len(ranked[0][1])} nhiệm vụ mỗi đơn vị)"
+        else:
+            verdict = f"{ranked[0][0]} nhiều hơn ({len(ranked[0][1])} so với {len(ranked[-1][1])})"
+        text = f"So sánh {filters}: " + "; ".join(parts) + f" — {verdict}."
+        return Composition(
+            text=text,
+            abstained=False,
+            citations=citations.items,
+            tasks=[r.task for _, chosen in counted for r in chosen],
         )
 
     def _grouped(self, query: RegistryQuery) -> Composition:

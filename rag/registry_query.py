@@ -22,7 +22,7 @@ from rag.deadlines import parse_deadline
 from rag.query import DocumentNumber, find_doc_numbers, find_sources
 from rag.text import fold, normalize
 
-OPERATIONS = ("count", "list", "overdue", "upcoming", "compare", "group_by")
+OPERATIONS = ("count", "list", "overdue", "upcoming", "compare", "compare_units", "group_by")
 UPCOMING_DAYS = 30
 # Fields a comparison can be about, with the folded words that ask for each.
 COMPARE_FIELDS = {
@@ -56,6 +56,8 @@ class RegistryQuery:
     operation: str
     sources: tuple[str, ...] = ()
     unit: str | None = None
+    # Units whose counts a question sets side by side ("Sở TTTT hay CA TP chủ trì nhiều hơn").
+    units: tuple[str, ...] = ()
     role: str | None = None  # "lead", "coordinating"; None: either
     status: str | None = None  # a key of data/statuses.json
     group: GroupRef | None = None
@@ -175,11 +177,19 @@ def _blank(text: str, span: tuple[int, int] | None) -> str:
     return text[: span[0]] + filler + text[span[1] :]
 
 
-def find_operation(padded: str, sources: Sequence[str]) -> tuple[str | None, str | None]:
-    """(operation, group_by key) from the question's cue words; compare needs two documents."""
+def find_operation(
+    padded: str, sources: Sequence[str], units: Sequence[str] = ()
+) -> tuple[str | None, str | None]:
+    """(operation, group_by key) from the question's cue words; compare needs two documents,
+    compare_units two units."""
     cues = registry_cues()
     if len(sources) >= 2 and _has(padded, cues["compare"]):
         return "compare", None
+    if len(units) >= 2 and (
+        _has(padded, cues["compare_units"])
+        or re.search(r" (?:nhieu|it) (?:[a-z0-9]+ ){0,6}hon ", padded)
+    ):
+        return "compare_units", None
     for key, phrases in cues["group_by"].items():
         if _has(padded, phrases):
             return "group_by", key
@@ -353,7 +363,7 @@ def parse_registry_question(
     for span in spans:
         rest = _blank(rest, span)
     padded = _words(rest)
-    operation, group_by = find_operation(padded, sources)
+    operation, group_by = find_operation(padded, sources, units)
     if operation is None or _has(padded, registry_cues()["not_registry"]):
         return None
     due_from, due_to, window_text = find_window(rest)
@@ -362,6 +372,7 @@ def parse_registry_question(
         operation=operation,
         sources=sources,
         unit=units[0] if units else None,
+        units=tuple(units) if operation == "compare_units" else (),
         # A unit named without a role is read as the lead unit, as the existing lists do.
         role=(find_role(padded) or "lead") if units else None,
         status=find_status(padded),
@@ -390,7 +401,7 @@ def is_registry_question(query: RegistryQuery, padded: str) -> bool:
         return mentions_tasks or query.compare_field is not None
     if query.operation in ("overdue", "upcoming"):
         return mentions_tasks or query.unit is not None
-    if query.operation == "group_by":
+    if query.operation in ("group_by", "compare_units"):
         return mentions_tasks
     if query.operation == "list":
         # "Which tasks does unit X lead / did directive Y order" stay with the task listing,

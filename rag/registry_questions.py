@@ -90,7 +90,8 @@ class RegistryQuestions:
 
     def respond(self, question: str, analysis: QueryAnalysis) -> Composition | None:
         """The registry answer, or None to let retrieval answer."""
-        query = self.parse(question, analysis.units)
+        # Parsed as respelt for analysis ("bn nv" -> "bao nhiêu nhiệm vụ").
+        query = self.parse(analysis.normalized or question, analysis.units)
         if query is None:
             return None
         if query.operation == "compare":

@@ -96,3 +96,15 @@ def test_an_actual_figure_is_not_met_by_a_target(question: str, evidence: str, m
 
 def test_a_question_about_a_target_asks_no_actual_figure() -> None:
     assert "actual" not in kinds("Chỉ tiêu năm 2024 về khám chữa bệnh bằng CCCD là bao nhiêu %?")
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("Bảng phụ lục có bao nhiêu dòng nhiệm vụ?", False),
+        ("Gói thầu trị giá bao nhiêu đồng?", True),
+        ("goi thau bao nhieu dong", True),  # without accents "dong" may be money: kept
+    ],
+)
+def test_rows_counted_are_not_money(question: str, money: bool) -> None:
+    assert ("money" in kinds(question)) is money

@@ -131,3 +131,24 @@ def test_task_answer_notes_a_linked_row_that_disagrees(assistant) -> None:
     assert {c.source for c in answer.citations} >= {PL1, PL3}
     same = assistant.ask("Ai chủ trì xây dựng Trung tâm điều hành thông minh IOC?")
     assert "Lưu ý" not in same.answer
+
+
+def test_two_units_compared_state_each_count_and_the_larger(assistant, db) -> None:
+    answer = assistant.ask("so TTTT hay CA TP chu tri nhieu nhiem vu hon trong KH 2024")
+
+    def leads(unit: str) -> int:
+        return sql_count(
+            db,
+            "SELECT COUNT(DISTINCT t.id) FROM tasks t JOIN task_units u ON u.task_id = t.id "
+            "WHERE t.source=? AND u.unit=? AND u.role='lead'",
+            PLAN,
+            unit,
+        )
+
+    first, second = leads("Sở Thông tin và Truyền thông"), leads("Công an Thành phố")
+    assert first != second
+    assert f"Sở Thông tin và Truyền thông chủ trì {first} nhiệm vụ" in answer.answer
+    assert f"Công an Thành phố chủ trì {second} nhiệm vụ" in answer.answer
+    larger = "Sở Thông tin và Truyền thông" if first > second else "Công an Thành phố"
+    assert f"{larger} nhiều hơn" in answer.answer
+    assert answer.citations and all(c.source == PLAN for c in answer.citations)

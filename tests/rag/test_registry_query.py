@@ -181,3 +181,25 @@ def test_shorthand_and_as_of_are_pure() -> None:
     day, span = find_as_of("tinh den ngay 31/12/2023 co bao nhieu")
     assert day == date(2023, 12, 31) and span is not None
     assert find_as_of("tinh den ngay 31/02/2024")[0] is None  # not a date
+
+
+@pytest.mark.parametrize(
+    ("question", "units"),
+    [
+        (
+            "Sở TT&TT hay CATP chủ trì nhiều nhiệm vụ hơn trong KH 2024?",
+            ("Sở Thông tin và Truyền thông", "Công an Thành phố"),
+        ),
+        ("so sanh so nhiem vu cua so y te va so tu phap trong ke hoach 2024", ("Sở Y tế", "Sở Tư pháp")),
+        ("PL03: Bộ Y tế hay Bộ Tài chính có ít nhiệm vụ chưa hoàn thành hơn?", ("Bộ Y tế", "Bộ Tài chính")),
+    ],
+)  # fmt: skip
+def test_two_units_compared_by_count(question, units) -> None:
+    query = parse(question)
+    assert query is not None and query.operation == "compare_units"
+    assert query.units == units
+
+
+def test_one_unit_with_a_comparative_word_is_a_plain_count() -> None:
+    query = parse("Sở Y tế chủ trì bao nhiêu nhiệm vụ trong KH 2024, nhiều hơn năm trước không?")
+    assert query is not None and query.operation == "count"
