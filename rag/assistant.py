@@ -25,6 +25,7 @@ from rag.query import (
     QueryAnalysis,
     analyse,
     document_mentions,
+    expansions,
     find_doc_numbers,
 )
 from rag.registry_questions import RegistryQuestions
@@ -180,6 +181,11 @@ def _chunk_at(files: IndexFiles, source: str, page: int, start: int, end: int) -
         if c.source == source and c.page == page and c.line_start <= end and c.line_end >= start
     ]
     return min(inside, key=lambda c: c.line_start, default=None)
+
+
+def _spelt_out_in(word: str, words: frozenset[str]) -> bool:
+    """An abbreviation whose spelt-out form is all in ``words`` ("bcd" -> ban chi dao)."""
+    return any(set(spelt.split()) <= words for spelt in expansions(word))
 
 
 def _direct_timing(started: float) -> dict[str, float]:
@@ -404,10 +410,13 @@ class Assistant:
             return None
         folded = fold(analysis.searchable)
         own = set(re.findall(r"[0-9a-z]+", folded))
-        if own - DOCUMENT_FACT_WORDS - FOLLOW_UP_FILLERS:
-            return None
         source = analysis.sources[0]
         letterhead = self.letterheads.get(source)
+        # Words that only repeat who issued it ("của BCĐ TP", "của UBND TP") ask nothing else.
+        about = self._letterhead_words(source)
+        rest = own - DOCUMENT_FACT_WORDS - FOLLOW_UP_FILLERS - about
+        if any(not _spelt_out_in(word, about) for word in rest):
+            return None
         first = next((c for c in self.files.chunks if c.source == source), None)
         if first is None:
             return None
@@ -423,6 +432,13 @@ class Assistant:
         blank_day = what == "ngày ban hành" and field is not None and not field.complete
         note = " (bản này để trống ngày)" if blank_day else ""
         return self.composer.letterhead_answer(chunk or first, what, field, note)
+
+    def _letterhead_words(self, source: str) -> frozenset[str]:
+        document = self.files.documents.get(source)
+        letterhead = self.letterheads.get(source)
+        fields = [letterhead.issuer, letterhead.number, letterhead.date] if letterhead else []
+        texts = [document.title if document else "", *(f.text for f in fields if f)]
+        return frozenset(re.findall(r"[0-9a-z]+", fold(" ".join(texts))))
 
     def _chunk_of_line(self, source: str, line: int) -> Chunk | None:
         page = self.files.documents[source].pages[0]["number"]

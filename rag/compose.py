@@ -321,10 +321,17 @@ class Composer:
         (another province, year, period, document, or a sum of money it never states)."""
         if composition.abstained or not composition.evidence:
             return composition
-        evidence = " ".join(
-            [composition.text, *(self._evidence_text(c) for c in composition.evidence)]
-        )
-        missing = unmet(question_constraints(analysis.searchable or analysis.normalized), evidence)
+        constraints = question_constraints(analysis.searchable or analysis.normalized)
+        if not constraints:
+            return composition
+        if len(composition.evidence) == 1:
+            evidence = [f"{composition.text} {self._evidence_text(composition.evidence[0])}"]
+        else:
+            # One passage must meet them together: a year met by one document and a period
+            # by another ("6 tháng đầu năm 2024" from a 2024 plan and a 2023 half-year report)
+            # answer nothing that was asked.
+            evidence = [self._evidence_text(c) for c in composition.evidence]
+        missing = min((unmet(constraints, text) for text in evidence), key=len)
         if not missing:
             return composition
         return self.abstain(hits, f"tài liệu không nêu: {', '.join(c.label for c in missing)}")

@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from rag.answerability import money_constraints
 from rag.deadlines import parse_deadline
 from rag.query import DocumentNumber, find_doc_numbers, find_sources
 from rag.text import fold, normalize
@@ -366,6 +367,8 @@ def parse_registry_question(
     operation, group_by = find_operation(padded, sources, units)
     if operation is None or _has(padded, registry_cues()["not_registry"]):
         return None
+    if money_constraints(rest, normalized):
+        return None  # "bao nhiêu tỷ đồng" asks a sum of money, not a count of rows
     due_from, due_to, window_text = find_window(rest)
     groups = tuple(find_groups(rest, catalog, sources))
     query = RegistryQuery(

@@ -167,6 +167,7 @@ def test_group_by_status() -> None:
         "Hôm nay 20/6/2024, hạn báo cáo theo công văn 4709 đã qua chưa?",
         "Công an Thành phố chủ trì những nhiệm vụ nào trong Kế hoạch 2024?",  # the task listing's
         "Theo Phụ lục 03 kết quả nhiệm vụ, cơ quan nào ban hành thông báo kết luận?",
+        "kinh phi cho CATP trong KH 2024 la bao nhieu ty dong",  # money, not rows
     ],
 )
 def test_not_registry_questions(question: str) -> None:

@@ -27,3 +27,19 @@ def test_an_actual_figure_is_not_answered_with_the_plans_target(assistant) -> No
         "Thực tế TP đã đạt bao nhiêu % người dân khám chữa bệnh bằng CCCD năm 2024?"
     )
     assert answer.abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the plan is a draft: its number is blank ("Số: /KH-UBND"), whoever is named as issuer
+        "kế hoạch đề án 06 năm 2024 của UBND TP số hiệu bao nhiêu?",
+        "KH 2024 cua UBND thanh pho so may",
+        # a sum of money is never a count of table rows
+        "ngân sách cho Công an Thành phố trong KH 2024 là bao nhiêu tỷ đồng?",
+        # a year met by one document and a period by another answer nothing asked
+        "tỷ lệ hồ sơ nộp trực tuyến của TP 6 tháng đầu năm 2024 đạt bao nhiêu %?",
+    ],
+)
+def test_questions_the_documents_do_not_answer_abstain(assistant, question: str) -> None:
+    assert assistant.ask(question).abstained
