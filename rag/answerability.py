@@ -7,21 +7,25 @@ Pure functions over folded text ("words only": lower case, no diacritics, single
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rag.query import home_place_names
+from rag.query import expansions, home_place_names
 from rag.text import fold, has_diacritics
 
 _YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
+# "Đến 31/12/2024": the year of a full date the question is as of.
+_DATED_YEAR = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/((?:19|20)\d\d)(?!\d)")
 _PERIOD = re.compile(r"\b(\d{1,2}|sau|chin|ba|muoi hai) thang\b(?! \d)(?! nam \d)")
 _PERIOD_WORDS = {"sau": "6", "chin": "9", "ba": "3", "muoi hai": "12"}
 _MONEY_QUESTION = re.compile(
     r"\b(?:bao nhieu|may) (?:tien|ty|trieu|dong)\b|\b(?:kinh phi|ngan sach|phu cap|muc luong|"
-    r"chi phi|gia tri hop dong|gia goi thau|tong muc dau tu)\b.*\b(?:bao nhieu|may)\b"
+    r"chi phi|gia tri hop dong|gia goi thau|tong muc dau tu)\b.*\b(?:bao nhieu|(?<!thang )"
+    r"(?<!quy )(?<!ngay )(?<!nam )(?<!gio )(?<!lan )may)\b"
 )
 _MONEY_EVIDENCE = re.compile(r"\d[\d.,]*\s*(?:ty|trieu|nghin|dong|vnd)\b")
 _NAMED_NUMBER = re.compile(
@@ -64,9 +68,8 @@ def place_constraints(folded_question: str) -> list[Constraint]:
 
 
 def year_constraints(folded_question: str) -> list[Constraint]:
-    return [
-        Constraint("year", f"năm {y}", (y,)) for y in dict.fromkeys(_YEAR.findall(folded_question))
-    ]
+    years = [*_YEAR.findall(folded_question), *_DATED_YEAR.findall(folded_question)]
+    return [Constraint("year", f"năm {y}", (y,)) for y in dict.fromkeys(years)]
 
 
 def period_constraints(folded_question: str) -> list[Constraint]:
@@ -105,12 +108,28 @@ def actual_constraints(folded_question: str) -> list[Constraint]:
     return []
 
 
+# The code a document number carries for its kind ("1948/KH-UBND" is a plan, not a
+# decision); a công văn's number often carries its issuer's code instead ("1867/UBND-KSTT").
+_KIND_CODES = {
+    "chi thi": "ct",
+    "nghi quyet": "nq",
+    "thong bao": "tb",
+    "quyet dinh": "qd",
+    "nghi dinh": "nd",
+    "thong tu": "tt",
+    "ke hoach": "kh",
+}
+
+
 def document_constraints(folded_question: str) -> list[Constraint]:
     found = []
     for match in _NAMED_NUMBER.finditer(words_only(folded_question)):
         kind, number = match.groups()
-        keys = (f"{kind} {number}", f"{kind} so {number}", f"{kind} 0{number}", f"{number} ")
-        found.append(Constraint("document", f"{kind} {number}", keys))
+        code = _KIND_CODES.get(kind, "")
+        keys = (f"{kind} {number}", f"{kind} so {number}", f"{kind} 0{number}")
+        if code:
+            keys = (*keys, f"{code} {number}", f"{code} so {number}", f"{code} 0{number}")
+        found.append(Constraint("document", f"{kind} {number}", (*keys, code, f"{number} ")))
     return found
 
 
@@ -139,8 +158,24 @@ def role_constraints(folded_question: str) -> list[Constraint]:
     for match in _ROLE.finditer(padded):
         deputy, role = match.groups()
         label = f"{'phó ' if deputy else ''}{_ROLE_LABELS[role]}"
-        found.append(Constraint("role", label, (f"{deputy or ''}{role}",)))
+        organization = _ORGANIZATION.match(padded[match.end() :])
+        keys: tuple[str, ...] = (f"{deputy or ''}{role}",)
+        words = organization.group(0).split() if organization else []
+        name = list(itertools.takewhile(lambda w: w not in _NOT_A_NAME, words[1:]))
+        if name:
+            label = f"{label} {' '.join(words[: len(name) + 1])}"
+            keys = (*keys, " ".join(name), *expansions(" ".join(name)))
+        found.append(Constraint("role", label, keys))
     return found
+
+
+_NOT_A_NAME = frozenset(
+    ["ten", "la", "gi", "ai", "nao", "ho", "hien", "dang", "giu", "cua", "phu", "trach", "nam"]
+)
+# The body a title belongs to, named right after it: "giám đốc sở tư pháp", "chủ tịch ubnd".
+_ORGANIZATION = re.compile(
+    r" ?(?:so|bo|cuc|ubnd|uy ban|trung tam|van phong|ban|cong an|thanh tra) (?:[a-z0-9]+ ?){1,2}"
+)
 
 
 def question_constraints(searchable_question: str) -> list[Constraint]:
@@ -165,17 +200,20 @@ def is_met(constraint: Constraint, evidence_words: str) -> bool:
             _ACTUAL_EVIDENCE.search(evidence_words)
         )
     if constraint.kind == "document":
-        # "Chỉ thị 04" is met by "04/CT-TTg" as well as by "Chỉ thị số 04".
-        number = constraint.keys[-1].strip()
-        return any(f" {k}" in evidence_words for k in constraint.keys[:-1]) or bool(
-            re.search(rf" 0*{number} (?:\d{{4}} )?(?:ct|nq|tb|qd|cv|nd|tt|kh)\b", evidence_words)
+        # "Chỉ thị 04" is met by "04/CT-TTg", "CT 04" and "Chỉ thị số 04"; "Quyết định 1948"
+        # is not met by "1948/KH-UBND".
+        number, code = constraint.keys[-1].strip(), constraint.keys[-2]
+        codes = code or r"[a-z]+"
+        return any(f" {k}" in evidence_words for k in constraint.keys[:-2]) or bool(
+            re.search(rf" 0*{number} (?:\d{{4}} )?(?:{codes})\b", evidence_words)
         )
     if constraint.kind == "role":
-        # The title itself, not only as part of a deputy's ("phó chủ tịch").
-        role = constraint.keys[0]
-        if role.startswith("pho "):
-            return f" {role} " in evidence_words
-        return bool(re.search(rf"(?<! pho) {role} ", evidence_words))
+        # The title itself, not only as part of a deputy's ("phó chủ tịch"), and of the body
+        # the question names when it names one (not another body's "Phó Giám đốc").
+        role, bodies = constraint.keys[0], constraint.keys[1:]
+        before = "" if role.startswith("pho ") else "(?<! pho)"
+        after = rf"(?:[a-z0-9]+ ){{0,3}}(?:{'|'.join(map(re.escape, bodies))}) " if bodies else ""
+        return bool(re.search(rf"{before} {role} {after}", evidence_words))
     return any(f" {k} " in evidence_words for k in constraint.keys)
 
 

@@ -63,7 +63,8 @@ def split_sentences(text: str) -> list[str]:
 
 
 _NOT_A_QUANTITY = re.compile(
-    r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d+(?:/\d{4})?[/-][A-ZĐ][\w/-]*"  # dates, document numbers
+    r"^\s*\d{1,2}(?:\.\d{1,2})+\.?\s"  # an outline number opening a sentence ("4.11 Công an …")
+    r"|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d+(?:/\d{4})?[/-][A-ZĐ][\w/-]*"  # dates, document numbers
     r"|(?:năm|tháng|ngày|quý|mức|số)\s+\d+|\b(?:19|20)\d\d\b"  # periods, levels, years
     r"|(?:đề án|nghị định|nghị quyết|chỉ thị|thông báo|quyết định|công văn|kế hoạch|thông tư)"
     r"\s+(?:số\s+)?\d+",  # numbers that name a document ("Đề án 06")

@@ -108,3 +108,42 @@ def test_a_question_about_a_target_asks_no_actual_figure() -> None:
 )
 def test_rows_counted_are_not_money(question: str, money: bool) -> None:
     assert ("money" in kinds(question)) is money
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "met"),
+    [
+        # a plan numbered "…/KH-…" is not the decision a question names by the same number
+        ("Quyết định 1948/QĐ-UBND ký ngày nào?", "Kế hoạch 1948/KH-UBND ngày 12/5/2023", False),
+        ("Quyết định 1948 ký ngày nào?", "Quyết định số 1948/QĐ-UBND ngày 12/5/2023", True),
+        # an abbreviation before the number names the kind as well
+        ("nghi quyet 175 giao gi", "văn bản chỉ đạo: NQ 175", True),
+        # a công văn's number carries its issuer's code
+        ("công văn 1867 nói gì", "văn bản số 1867/UBND-KSTT ngày 09/5/2023", True),
+    ],
+)
+def test_a_document_number_must_be_of_the_kind_named(question, evidence, met) -> None:
+    assert (not unmet(question_constraints(question), evidence)) is met
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "met"),
+    [
+        # the title of another body ("Phó Giám đốc Trung tâm …") does not answer
+        (
+            "Phó Giám đốc Sở Tư pháp phụ trách đề án là ai?",
+            "liên hệ đồng chí Nguyễn Minh Đức – Phó Giám đốc Trung tâm dữ liệu quốc gia",
+            False,
+        ),
+        ("pho giam doc so tu phap la ai", "Phó Giám đốc Sở Tư pháp Trần Văn A", True),
+        # the body typed as an abbreviation is met by its full name
+        ("giam doc so TTTT ten gi", "Giám đốc Sở Thông tin và Truyền thông Lê Văn B", True),
+    ],
+)
+def test_a_title_belongs_to_the_body_named_after_it(question, evidence, met) -> None:
+    assert (not unmet(question_constraints(question), evidence)) is met
+
+
+def test_the_year_of_an_as_of_date_constrains() -> None:
+    assert "year" in kinds("Đến 31/12/2024 có bao nhiêu tài khoản được kích hoạt?")
+    assert "money" not in kinds("bố trí kinh phí hạn tháng mấy, xong chưa")

@@ -106,3 +106,8 @@ def test_a_calendar_deadline_is_a_date_not_a_rhythm(text, calendar) -> None:
 def test_a_document_number_is_the_value_asked_by_so_may(good: str, bad: str) -> None:
     assert fits_shape(good, ["document_number"])
     assert not fits_shape(bad, ["document_number"])
+
+
+def test_an_outline_number_is_not_a_quantity() -> None:
+    assert quantities("4.11 Công an thành phố đã tổ chức cao điểm") == frozenset()
+    assert quantities("7.389.831 hồ sơ đã thu nhận") == {"7.389.831"}

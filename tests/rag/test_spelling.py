@@ -39,6 +39,7 @@ def speller() -> Speller:
         # chat forms
         ("bn nv", "bao nhiêu nhiệm vụ"),
         ("xong chua ko", "xong chua không"),
+        ("sp la gj", "sản phẩm la gì"),
         # "may" typed without accents asks how many, unless a machine is meant
         ("so may nhom", "so mấy nhom"),
         ("may chu dat o dau", "may chu dat o dau"),
