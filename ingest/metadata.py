@@ -10,16 +10,13 @@ skipped. Manifest entries (and upload form fields) win over what is read here.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
-from pathlib import Path
 
+from rag.document_aliases import document_kinds
 from rag.text import fold, normalize
 
-KINDS_FILE = Path(__file__).parent / "data" / "document_kinds.json"
 # The header block, kind and title sit within the first lines of page one.
 HEAD_LINES = 40
 MAX_TITLE_LINES = 5
@@ -60,12 +57,6 @@ class DocumentMetadata:
         if self.kind_label and self.number:
             fields["short_title"] = f"{self.kind_label} số {self.number}"
         return fields
-
-
-@cache
-def document_kinds() -> dict[str, dict[str, str]]:
-    data = json.loads(KINDS_FILE.read_text(encoding="utf-8"))
-    return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
 def _clean(text: str) -> str:

@@ -212,7 +212,7 @@ class Assistant:
         self.tasks = tasks
         self.searcher = searcher
         self.gazetteer = gazetteer
-        self.aliases = {s: d.aliases for s, d in files.documents.items()}
+        self.aliases = files.aliases
         self.home_sources = frozenset(
             s for s, d in files.documents.items() if home_scope(d.title, d.issuer)
         )
@@ -240,7 +240,7 @@ class Assistant:
             if document.pages
         }
         self.registry = RegistryQuestions.load(
-            tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk
+            tasks, files.documents, self.chunk_for_task, searcher, self.task_for_chunk, self.aliases
         )
 
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -143,6 +144,13 @@ class IndexFiles:
             bm25=bm25,
             chunk_position={c.id: i for i, c in enumerate(chunks)},
         )
+
+    @cached_property
+    def aliases(self) -> dict[str, list[str]]:
+        """The names questions use for each document: curated, and read from the document."""
+        from rag.document_aliases import document_aliases
+
+        return document_aliases(self.documents)
 
     def lexical_scores(self, tokens: list[str]) -> np.ndarray:
         if not tokens:

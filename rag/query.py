@@ -180,6 +180,22 @@ def _alias_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<![0-9a-z/])" + _SEP.join(parts) + r"(?![0-9a-z/])")
 
 
+def alias_key(name: str) -> str:
+    """Two names with the same key are found in the same questions ("phụ lục 03" and "phụ
+    lục 3", "báo cáo năm 2023" and "báo cáo 2023")."""
+    return _alias_pattern(name).pattern
+
+
+def first_mention(folded_question: str, names: list[str]) -> int:
+    """Where a document is first named in the question (by any of its names, as typed)."""
+    starts = [
+        match.start()
+        for name in names
+        if name.strip() and (match := _alias_pattern(name).search(folded_question))
+    ]
+    return min(starts, default=len(folded_question))
+
+
 def _alias_hits(folded_question: str, aliases: dict[str, list[str]]) -> list[tuple[int, int, str]]:
     """(start, end, source) of each of the manifest's names found in the question."""
     hits = []

@@ -114,8 +114,7 @@ def query_tasks(settings, query: TaskQuery) -> TaskQueryResult:
     files = IndexFiles.load(settings.index_dir)
     store = TaskStore.for_version(settings, files.path)
     try:
-        aliases = {s: d.aliases for s, d in files.documents.items()}
-        source = resolve_document(query.document, list(files.documents), aliases)
+        source = resolve_document(query.document, list(files.documents), files.aliases)
         return run_task_query(store, default_gazetteer(), query, source)
     finally:
         store.close()

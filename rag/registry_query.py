@@ -4,7 +4,8 @@
 Sở Tư pháp đã quá hạn?", "KH 2024 và PL1 ghi thời hạn nhiệm vụ X có giống nhau không?" are
 counts, filters and comparisons over table rows: they are answered from ``tasks.sqlite``,
 not by quoting the nearest passage. Everything is read on folded text, so questions typed
-without diacritics or with the usual abbreviations (PL1, KH 2024, NQ 175) parse the same.
+without diacritics or with the usual abbreviations (PL1, KH 2024, NQ 175) parse the same:
+documents by their aliases (``rag/document_aliases.py``), directives by ``directive_shorthand``.
 The vocabulary lives in ``data/registry_cues.json`` and ``data/statuses.json``.
 """
 
@@ -20,7 +21,7 @@ from importlib import resources
 
 from rag.answerability import money_constraints
 from rag.deadlines import parse_deadline
-from rag.query import DocumentNumber, find_doc_numbers, find_sources
+from rag.query import DocumentNumber, find_doc_numbers, find_sources, first_mention
 from rag.text import fold, normalize
 
 OPERATIONS = ("count", "list", "overdue", "upcoming", "compare", "compare_units", "group_by")
@@ -130,28 +131,12 @@ def _has(padded: str, phrases: Sequence[str]) -> bool:
 
 
 def expand_shorthand(folded: str) -> str:
-    """ "PL1", "KH 2024", "NQ 175" -> the names the manifest and the number finder know."""
+    """ "NQ 175", "CT 04" -> "nghị quyết 175", "chỉ thị 04", as the number finder knows them.
+    Documents of the corpus ("PL1", "KH 2024") are found by their aliases as typed."""
     text = f" {folded} "
-    cues = registry_cues()
-    for short, long in sorted(cues["document_shorthand"].items(), key=lambda kv: -len(kv[0])):
-        text = re.sub(rf"(?<![0-9a-z]){re.escape(short)}(?![0-9a-z])", fold(long), text)
-    for short, long in cues["directive_shorthand"].items():
+    for short, long in registry_cues()["directive_shorthand"].items():
         text = re.sub(rf"(?<![0-9a-z/]){short}\s*(?=\d)", fold(long) + " ", text)
     return text.strip()
-
-
-def first_mention(folded: str, names: Sequence[str]) -> int:
-    """Where a document is first named in the question (by any of its names)."""
-    positions = []
-    for name in names:
-        words = re.findall(r"[0-9a-z/]+", fold(name))
-        if not words:
-            continue
-        pattern = r"(?<![0-9a-z/])" + r"[^0-9a-z/]+".join(map(re.escape, words)) + r"(?![0-9a-z/])"
-        match = re.search(pattern, folded)
-        if match:
-            positions.append(match.start())
-    return min(positions, default=len(folded))
 
 
 def find_as_of(folded: str) -> tuple[date | None, tuple[int, int] | None]:

@@ -49,6 +49,7 @@ class RegistryQuestions:
     documents: dict[str, StoredDocument]
     chunk_for: Callable[[TaskRecord], Chunk | None]
     search_rows: RowSearch
+    aliases: dict[str, list[str]]  # each document's names (IndexFiles.aliases)
 
     @classmethod
     def load(
@@ -58,6 +59,7 @@ class RegistryQuestions:
         chunk_for: Callable[[TaskRecord], Chunk | None],
         searcher: HybridSearcher,
         task_at: Callable[[Chunk], TaskRecord | None],
+        aliases: dict[str, list[str]],
     ) -> RegistryQuestions:
         def search_rows(analysis: QueryAnalysis, source: str) -> list[TaskRecord]:
             hits = searcher.search(analysis, SEARCH_K, source=source, kind="row")
@@ -68,12 +70,11 @@ class RegistryQuestions:
         links = read_links(store)
         rows = [RegistryRow(t, groups.get(t.id)) for t in tasks]
         catalog = list(dict.fromkeys(g for g in groups.values()))
-        return cls(rows, catalog, links, documents, chunk_for, search_rows)
+        return cls(rows, catalog, links, documents, chunk_for, search_rows, aliases)
 
     def __post_init__(self) -> None:
         self.by_id = {r.task.id: r.task for r in self.rows}
         # Question-independent inputs of the parser, computed once per index version.
-        self._aliases = {s: d.aliases for s, d in self.documents.items()}
         self._task_sources = sorted({r.task.source for r in self.rows})
         self._own_numbers = [d.number.split("/")[0] for d in self.documents.values() if d.number]
 
@@ -81,7 +82,7 @@ class RegistryQuestions:
         return parse_registry_question(
             question,
             units,
-            self._aliases,
+            self.aliases,
             self.catalog,
             self._task_sources,
             self._own_numbers,

@@ -16,6 +16,7 @@ from rag.errors import UnsupportedFileType
 from tests.api.conftest import READ_KEY
 from tests.api.jobs_helpers import wait_job
 from tests.conftest import CORPUS
+from tests.uploads import plan_docx
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 PLAN = "ke-hoach-de-an-06-tphcm-2024.txt"
@@ -190,6 +191,26 @@ def test_upload_read_search_and_delete_a_pdf(
     assert admin_client.get(f"/v1/documents/{name}").status_code == 404
     assert admin_client.delete(f"/v1/documents/{name}").status_code == 404
     assert_earlier_documents_serve(admin_client)
+
+
+def test_an_upload_without_fields_is_named_by_its_letterhead(
+    admin_client: TestClient, small_corpus: Path
+) -> None:
+    """A DOCX plan uploaded with no title, number or date: questions naming it "KH 2025" or
+    "kế hoạch số 1234" are asked of it, from the number and year printed on its first page."""
+    job = added(admin_client, "kh-dong-nai.docx", plan_docx())
+    assert job["state"] == "done", job
+    for question in (
+        "Theo KH 2025, ai chủ trì xây dựng Trung tâm giám sát điều hành thông minh?",
+        "ke hoach so 1234 giao ai xay dung trung tam giam sat dieu hanh thong minh",
+    ):
+        body = admin_client.post("/v1/ask", json={"question": question}).json()
+        assert not body["abstained"], body["answer"]
+        assert "Sở Thông tin và Truyền thông" in body["answer"]
+        assert {c["source"] for c in body["citations"]} == {"kh-dong-nai.docx"}
+    # The 4709 letter keeps its curated names beside the upload's derived ones.
+    body = admin_client.post("/v1/ask", json={"question": "cv 4709 gửi báo cáo qua đâu?"}).json()
+    assert {c["source"] for c in body["citations"]} == {LETTER_4709}
 
 
 def test_deleting_the_last_document_fails_its_job_and_changes_nothing(
