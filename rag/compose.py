@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.answerability import question_constraints, unmet, words_only
-from rag.enumerations import enumeration_at
+from rag.enumerations import enumeration_at, inline_enumeration
 from rag.evidence import (
     TermWeights,
     best_window,
@@ -549,14 +549,21 @@ class Composer:
         # Chunks follow paragraphs, so one item may be a chunk of its own: the run of items
         # is read from the page's lines, bounded by the first line that is not an item.
         lines = document.lines(chunk.page)
-        found = enumeration_at(lines, line, 1, len(lines))
+        # Items numbered inside the sentence's own paragraph ("…, gồm: (1) …; (2) …") are
+        # what it introduces; otherwise the run of item lines it heads or belongs to.
+        text_of_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        start = fold(text_of_line).find(fold(sentence)[:40])
+        found = inline_enumeration(text_of_line, start) if start >= 0 else None
         if found is None:
-            return None
-        if coverage(analysis.core_tokens, sentence, self.weights) >= ITEM_SUBJECT_COVERAGE:
-            return None
+            found = enumeration_at(lines, line, 1, len(lines))
+            if found is None:
+                return None
+            if coverage(analysis.core_tokens, sentence, self.weights) >= ITEM_SUBJECT_COVERAGE:
+                return None
         limit = 220 if len(found.items) <= 3 else 140
         parts = []
         for number, (item_line, text) in enumerate(found.items[:LIST_LIMIT], start=1):
+            item_line = item_line or line
             marker = citations.cite(chunk, lines=(item_line, item_line))
             parts.append(f"({number}) {_short(text, limit).rstrip('.;,')} [{marker}]")
         more = len(found.items) - LIST_LIMIT

@@ -1,6 +1,6 @@
 """Items listed under a heading, found from any of their lines."""
 
-from rag.enumerations import enumeration_at
+from rag.enumerations import enumeration_at, inline_enumeration
 
 LINES = [
     "3.6 Bộ Giao thông Vận tải phối hợp kết nối phần mềm.",
@@ -35,3 +35,19 @@ def test_numbered_and_lettered_items() -> None:
 def test_prose_without_items_is_no_enumeration() -> None:
     assert enumeration_at(LINES, 1, 1, 1) is None
     assert enumeration_at(["Một câu.", "Hai câu."], 1, 1, 2) is None
+
+
+def test_items_numbered_inside_a_paragraph() -> None:
+    text = (
+        "Tổ Giúp việc đã ban hành thông báo. Theo đó đã thành lập 03 nhóm công tác, gồm: "
+        "(1) Nội dung, (2) Dịch vụ công; (3) Tuyên truyền. Thành viên là các sở, ngành."
+    )
+    found = inline_enumeration(text)
+    assert found is not None
+    assert [t for _, t in found.items] == ["Nội dung", "Dịch vụ công", "Tuyên truyền"]
+    assert found.heading == "Theo đó đã thành lập 03 nhóm công tác"
+
+
+def test_a_lone_number_in_brackets_is_no_enumeration() -> None:
+    assert inline_enumeration("Cấp điện mới từ lưới điện hạ áp (220/380V) (1) một mục") is None
+    assert inline_enumeration("Tiếp nhận (2) hồ sơ và (5) đề nghị") is None

@@ -43,3 +43,9 @@ def test_an_actual_figure_is_not_answered_with_the_plans_target(assistant) -> No
 )
 def test_questions_the_documents_do_not_answer_abstain(assistant, question: str) -> None:
     assert assistant.ask(question).abstained
+
+
+def test_items_numbered_inside_a_sentence_are_listed(assistant) -> None:
+    answer = assistant.ask("Tổ giúp việc thành lập mấy nhóm công tác, gồm những nhóm nào?")
+    assert "gồm 6 nội dung" in answer.answer
+    assert "Tuyên truyền" in answer.answer and "Hậu cần" in answer.answer
