@@ -57,6 +57,12 @@ def _home_keys() -> frozenset[str]:
     return frozenset(words_only(name).strip() for name in home_place_names())
 
 
+@lru_cache(maxsize=1)
+def _districts() -> tuple[tuple[str, str], ...]:
+    data = json.loads(resources.files("rag").joinpath("data/places.json").read_text("utf-8"))
+    return tuple((name, words_only(name).strip()) for name in data.get("districts", []))
+
+
 def place_constraints(folded_question: str) -> list[Constraint]:
     padded = words_only(folded_question)
     home = _home_keys()
@@ -64,7 +70,21 @@ def place_constraints(folded_question: str) -> list[Constraint]:
     for name, key in _provinces():
         if f" {key} " in padded and key not in home:
             found.append(Constraint("place", name, (key,)))
+    for name, key in _districts():
+        if f" {key} " in padded:
+            found.append(Constraint("district", name, (key,)))
     return found
+
+
+_DAY_ASKED = re.compile(r"\b(?:ngay nao|ngay may|ngay bao nhieu|hom nao)\b")
+_DAY_GIVEN = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\bngày\s+\d{1,2}\b", re.IGNORECASE)
+
+
+def day_constraints(folded_question: str) -> list[Constraint]:
+    """ "Tổ chức ngày nào": a month ("Tháng 6/2024") does not say which day."""
+    if _DAY_ASKED.search(words_only(folded_question)):
+        return [Constraint("day", "ngày cụ thể", ())]
+    return []
 
 
 def year_constraints(folded_question: str) -> list[Constraint]:
@@ -189,12 +209,25 @@ def question_constraints(searchable_question: str) -> list[Constraint]:
         *document_constraints(folded),
         *role_constraints(folded),
         *actual_constraints(folded),
+        *day_constraints(folded),
     ]
+
+
+def answer_states_day(answer: str) -> bool:
+    return bool(_DAY_GIVEN.search(answer))
 
 
 def is_met(constraint: Constraint, evidence_words: str) -> bool:
     if constraint.kind == "money":
         return bool(_MONEY_EVIDENCE.search(evidence_words))
+    if constraint.kind == "day":
+        return True  # judged on the answer itself (answer_states_day), not on the passage
+    if constraint.kind == "district":
+        # "Quận 12" is also named inside a list: "Quận 5, 10, 12".
+        head, _, number = constraint.keys[0].partition(" ")
+        if number.isdigit():
+            return bool(re.search(rf" {head} (?:\d+ ){{0,8}}{number} ", evidence_words))
+        return f" {constraint.keys[0]} " in evidence_words
     if constraint.kind == "actual":
         return not _TARGET_EVIDENCE.search(evidence_words) or bool(
             _ACTUAL_EVIDENCE.search(evidence_words)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from rag.answerability import question_constraints, unmet, words_only
+from rag.answerability import answer_states_day, question_constraints, unmet, words_only
 from rag.enumerations import enumeration_at, inline_enumeration
 from rag.evidence import (
     TermWeights,
@@ -332,6 +332,8 @@ class Composer:
             # answer nothing that was asked.
             evidence = [self._evidence_text(c) for c in composition.evidence]
         missing = min((unmet(constraints, text) for text in evidence), key=len)
+        if any(c.kind == "day" for c in constraints) and not answer_states_day(composition.text):
+            missing = [*missing, *(c for c in constraints if c.kind == "day")]
         if not missing:
             return composition
         return self.abstain(hits, f"tài liệu không nêu: {', '.join(c.label for c in missing)}")

@@ -147,3 +147,26 @@ def test_a_title_belongs_to_the_body_named_after_it(question, evidence, met) -> 
 def test_the_year_of_an_as_of_date_constrains() -> None:
     assert "year" in kinds("Đến 31/12/2024 có bao nhiêu tài khoản được kích hoạt?")
     assert "money" not in kinds("bố trí kinh phí hạn tháng mấy, xong chưa")
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "met"),
+    [
+        # a district of the home city must be named by the evidence, also inside a list
+        ("Quận 7 triển khai mô hình điểm nào?", "duy trì mô hình điểm tại Quận 5, 10, 12", False),
+        ("Quan 12 trien khai mo hinh nao", "duy trì mô hình điểm tại Quận 5, 10, 12", True),
+        ("TP Thủ Đức được giao chỉ tiêu gì?", "80% thủ tục hành chính được thanh toán trực tuyến", False),
+        ("Thủ Đức phối hợp việc gì?", "phối hợp: UBND quận, huyện, thành phố Thủ Đức", True),
+    ],
+)  # fmt: skip
+def test_a_district_needs_evidence_naming_it(question, evidence, met) -> None:
+    assert (not unmet(question_constraints(question), evidence)) is met
+
+
+def test_a_day_asked_is_a_constraint_a_month_does_not_meet() -> None:
+    from rag.answerability import answer_states_day
+
+    assert "day" in kinds("hội nghị sơ kết tổ chức ngày nào?")
+    assert "day" not in kinds("hội nghị sơ kết tổ chức tháng mấy?")
+    assert answer_states_day("gửi trước ngày 17/6/2024")
+    assert not answer_states_day("thời hạn: Tháng 6/2024")
