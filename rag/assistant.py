@@ -80,6 +80,10 @@ DOCUMENT_FACT_WORDS = frozenset(
         "tu",
     ]
 )
+# A row of a task table named by its number: "nhiệm vụ số 15", "STT 02", "dòng 7".
+_ROW_NUMBER = re.compile(
+    r"\b(?:nhiem vu so|nv so|nhiem vu|stt|dong so|dong)\s+0*(\d{1,3})\b(?!\s*/)"
+)
 _ASKS_NUMBER = re.compile(r"\b(?:so hieu|ky hieu|so may|so bao nhieu|mang so|so van ban)\b")
 _ASKS_ISSUER = re.compile(r"\b(?:co quan nao|don vi nao|ai|noi nao|cap nao)\b")
 _ASKS_DATE = re.compile(r"\b(?:ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|luc nao)\b")
@@ -358,6 +362,9 @@ class Assistant:
         about = None if follow_up else self._document_fact(analysis)
         if about is not None:
             return [], about, _direct_timing(started)
+        numbered = None if follow_up else self._row_by_number(analysis)
+        if numbered is not None:
+            return [], numbered, _direct_timing(started)
         appendix = None if follow_up else self._appendix_asked(analysis)
         if appendix is not None:
             composition = self.composer.appendix_answer(
@@ -432,6 +439,28 @@ class Assistant:
         blank_day = what == "ngày ban hành" and field is not None and not field.complete
         note = " (bản này để trống ngày)" if blank_day else ""
         return self.composer.letterhead_answer(chunk or first, what, field, note)
+
+    def _row_by_number(self, analysis: QueryAnalysis) -> Composition | None:
+        """ "Nhiệm vụ số 15 trong KH 2024", "STT 02 của phụ lục KH": the row the document's
+        table numbers so; a number the table skips is said plainly (the answer abstains)."""
+        match = _ROW_NUMBER.search(analysis.folded)
+        if len(analysis.sources) != 1 or analysis.inherited or match is None:
+            return None
+        source, number = analysis.sources[0], match.group(1).lstrip("0") or "0"
+        rows = [r.task for r in self.registry.rows if r.task.source == source]
+        if not rows:
+            return None
+        named = [t for t in rows if (t.row or "").lstrip("0") == number]
+        if len(named) > 1:
+            return None  # a table that restarts its numbering: the number alone is ambiguous
+        if named and (chunk := self.chunk_for_task(named[0])) is not None:
+            return self.composer.task_answer(analysis, named[0], chunk)
+        label = self.composer.label_of(source)
+        return Composition(
+            text=f"Không tìm thấy thông tin này: bảng nhiệm vụ của {label} không có dòng số "
+            f"{int(number):02d}.",
+            abstained=True,
+        )
 
     def _letterhead_words(self, source: str) -> frozenset[str]:
         document = self.files.documents.get(source)

@@ -290,6 +290,10 @@ class Composer:
         document = self.documents.get(chunk.source)
         return document.label if document else chunk.title
 
+    def label_of(self, source: str) -> str:
+        document = self.documents.get(source)
+        return document.label if document else source
+
     def abstain(self, hits: Sequence[ScoredChunk], reason: str | None = None) -> Composition:
         citations = CitationList(self.documents)
         for hit in hits[:3]:

@@ -49,3 +49,22 @@ def test_items_numbered_inside_a_sentence_are_listed(assistant) -> None:
     answer = assistant.ask("Tổ giúp việc thành lập mấy nhóm công tác, gồm những nhóm nào?")
     assert "gồm 6 nội dung" in answer.answer
     assert "Tuyên truyền" in answer.answer and "Hậu cần" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [
+        ("nhiệm vụ số 15 trong KH 2024 ai chủ trì?", "15"),
+        ("nv so 04 ke hoach 2024 han khi nao", "04"),
+        ("STT 29 của kế hoạch 2024 là việc gì", "29"),
+    ],
+)
+def test_a_row_named_by_its_number_answers_from_that_row(assistant, question, row) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert answer.tasks and answer.tasks[0].row == row
+
+
+def test_a_row_number_the_table_skips_is_said_plainly(assistant) -> None:
+    answer = assistant.ask("nhiệm vụ số 02 trong phụ lục KH 2024 là gì?")
+    assert answer.abstained and "không có dòng số 02" in answer.answer
