@@ -27,6 +27,9 @@ from rag.text import fold, has_diacritics
 MIN_TYPO_LENGTH = 4
 # Each half of a run-together word is a real syllable, not a stray letter.
 MIN_SPLIT_PART = 2
+# Passages that must use a corrected word beside the question's neighbouring word before a
+# real syllable the corpus lacks is respelt.
+MIN_PHRASE_COUNT = 3
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A Vietnamese syllable, folded: onset, vowel nucleus, coda. A word that cannot be one
 # ("hoah", "lapp", "chutri") is a typo; one that can ("tren") may just be a word this
@@ -127,24 +130,42 @@ class Speller:
         form = chat_forms().get(folded)
         if form is not None:
             return form
+        if "j" in folded and folded.replace("j", "i") in self._df:
+            return folded.replace("j", "i")  # "j" is no Vietnamese letter: "chi thj", "gjờ"
         if len(folded) < MIN_TYPO_LENGTH:
             return word
         if folded in self._df:
             # A misplaced accent ("quyêt"): the plain spelling is the corpus's word.
             lower = word.lower()
             return folded if lower != folded and lower not in self._accented else word
-        if folded in cue_words() or _is_name(word, match.start()) or _SYLLABLE.fullmatch(folded):
+        if folded in cue_words() or _is_name(word, match.start()):
             return word
+        if _SYLLABLE.fullmatch(folded):
+            # A real syllable the corpus lacks is respelt only where the corpus's own
+            # phrase leaves no doubt ("bao nhiu" -> nhieu, as in "bao nhiêu").
+            return self._in_phrase(folded, before, after) or word
         return self._closest(folded, before, after) or word
+
+    def _in_phrase(self, folded: str, before: str, after: str) -> str | None:
+        fits = [(self._fit(w, before, after), w) for w in self._near(folded)]
+        best = max(fits, default=None)
+        return best[1] if best and best[0][0] >= MIN_PHRASE_COUNT else None
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one speller per loaded index; bounded memo
+    def _near(self, folded: str) -> tuple[str, ...]:
+        found = process.extract(
+            folded, self._words, scorer=OSA.distance, score_cutoff=1, limit=None
+        )
+        return tuple(w for w, _, _ in found)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one speller per loaded index; bounded memo
     def _closest(self, folded: str, before: str, after: str) -> str | None:
         """The indexed word one edit away that the corpus uses beside the neighbouring
         words ("ke hoah" -> hoach, not the commoner hoan), else the most used one; or
         two indexed words run together ("chutri")."""
-        near = process.extract(folded, self._words, scorer=OSA.distance, score_cutoff=1, limit=None)
+        near = self._near(folded)
         if near:
-            return max(near, key=lambda found: self._fit(found[0], before, after))[0]
+            return max(near, key=lambda word: self._fit(word, before, after))
         splits = [
             (min(self._df[left], self._df[right]), f"{left} {right}")
             for cut in range(MIN_SPLIT_PART, len(folded) - MIN_SPLIT_PART + 1)
