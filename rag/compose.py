@@ -369,7 +369,17 @@ class Composer:
                 if not passage.abstained:
                     return passage
             return self.task_answer(analysis, task, top.chunk)
-        return self._passage_answer(analysis, hits, row_count_note)
+        passage = self._passage_answer(analysis, hits, row_count_note)
+        # A sentence read from a table row, for a question about one of the row's fields,
+        # is answered by the row's card: the sentence alone would not state the field.
+        asks_field = any(analysis.has(i) for i in TASK_INTENTS) and not wants_sentence
+        if passage.abstained or not passage.evidence or not asks_field:
+            return passage
+        source = passage.evidence[0]
+        row_task = self.task_at(source) if source.kind == "row" else None
+        if row_task is None or not _states_asked_field(row_task, analysis.intents):
+            return passage
+        return self.task_answer(analysis, row_task, source)
 
     def _row_first(
         self, analysis: QueryAnalysis, hits: Sequence[ScoredChunk]
