@@ -27,7 +27,7 @@ from rag.evidence import (
 )
 from rag.index import StoredDocument
 from rag.letterhead import Field
-from rag.query import QueryAnalysis, home_place_names, named_entities
+from rag.query import QueryAnalysis, home_place_names, named_entities, unit_mentions
 from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Answer, Chunk, Citation, TaskRecord
 from rag.signature import Signature
@@ -311,12 +311,23 @@ class Composer:
         if not hits:
             return self.abstain(hits)
         missing = [e for e in named_entities(analysis.normalized) if not self.corpus_has(e)]
+        missing += [u for u in self._unknown_units(analysis) if u not in missing]
         if missing:
             return self.abstain(hits, f"tài liệu không nhắc tới: {', '.join(missing)}")
         if listing is not None:
             return self._list_answer(listing)
         composition = self._answer_from_hits(analysis, hits, row_count_note)
         return self._checked(analysis, composition, hits)
+
+    def _unknown_units(self, analysis: QueryAnalysis) -> list[str]:
+        """Units named in full that no document mentions and the gazetteer does not know
+        ("Sở Quy hoạch - Kiến trúc"): the documents assign them nothing."""
+        known = {tuple(fold(u).split()[:2]) for u in analysis.units}
+        return [
+            name
+            for name in unit_mentions(analysis.normalized)
+            if tuple(fold(name).split()[:2]) not in known and not self.corpus_has(name)
+        ]
 
     def _checked(
         self, analysis: QueryAnalysis, composition: Composition, hits: Sequence[ScoredChunk]

@@ -332,6 +332,80 @@ _UNIT_NAME = re.compile(
 )
 
 
+# Where a unit's name ends in a question: the words that say what is asked of it.
+_AFTER_UNIT_NAME = frozenset(
+    [
+        "duoc",
+        "phai",
+        "giao",
+        "trong",
+        "chu",
+        "tri",
+        "la",
+        "co",
+        "ve",
+        "da",
+        "dang",
+        "can",
+        "se",
+        "thuc",
+        "hien",
+        "lam",
+        "cho",
+        "voi",
+        "thi",
+        "o",
+        "tai",
+        "nhiem",
+        "vu",
+        "bao",
+        "nhieu",
+        "nao",
+        "gi",
+        "ai",
+        "khi",
+        "han",
+        "ket",
+        "qua",
+        "phoi",
+        "hop",
+        "cua",
+        "the",
+        "vai",
+        "tro",
+        "nhu",
+        "ra",
+        "sao",
+    ]
+)
+_UNIT_HEAD = re.compile(
+    r"\b(?:Sở|Ban|Cục|Tổng cục|Trung tâm|Viện|Văn phòng|Thanh tra|So|Cuc|Trung tam|Vien)\s+"
+    r"(?=[A-ZĐÀ-Ỹ])"
+)
+MAX_UNIT_WORDS = 8
+# The head and the first two words of a name are enough to tell whether the documents know
+# the unit; the words after may be how the user goes on ("Ban Cơ yếu cấp được…").
+UNIT_KEY_WORDS = 2
+
+
+def unit_mentions(normalized_question: str) -> tuple[str, ...]:
+    """Units a question names by a head word and a capitalized name ("Sở Quy hoạch - Kiến
+    trúc" -> "Sở Quy hoạch"), read up to what is asked of the unit, cut to its first words."""
+    found = []
+    for head in _UNIT_HEAD.finditer(normalized_question):
+        words = []
+        for word in re.findall(r"[^\W\d_]+|-", normalized_question[head.end() :])[:MAX_UNIT_WORDS]:
+            if fold(word) in _AFTER_UNIT_NAME and words:
+                break
+            words.append(word)
+        words = [w for w in words if w != "-"]
+        # Abbreviations ("Sở GD&ĐT") have many spellings; the gazetteer reads those.
+        if len(words) < 2 or any(_abbreviation(w) for w in words[:2]):
+            continue
+        found.append(f"{head.group(0).strip()} {' '.join(words[:UNIT_KEY_WORDS])}")
+    return tuple(found)
+
+
 def named_entities(normalized_question: str) -> tuple[str, ...]:
     """Places and proper names the question is about ("Quận 7", "tỉnh Nghệ An", "Bình Dương").
 

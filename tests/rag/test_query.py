@@ -187,3 +187,19 @@ def test_accented_question_words_are_not_content(question, dropped, kept) -> Non
 )
 def test_domain_abbreviations_are_searched_spelt_out(question: str, spelt_out: str) -> None:
     assert spelt_out in expansions(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "units"),
+    [
+        ("Sở Quy hoạch - Kiến trúc được giao gì?", ("Sở Quy hoạch",)),
+        ("Ban Cơ yếu CP phải báo cáo nội dung gì", ("Ban Cơ yếu",)),
+        ("Cuc Vien thong ban hanh van ban nao", ("Cuc Vien thong",)),
+        ("So GD&DT trien khai thi diem gi", ()),  # abbreviations are the gazetteer's
+        ("cơ sở dữ liệu quốc gia về dân cư", ()),  # no capitalized name after the head
+    ],
+)
+def test_units_named_in_full(question: str, units: tuple[str, ...]) -> None:
+    from rag.query import unit_mentions
+
+    assert unit_mentions(question) == units

@@ -68,3 +68,8 @@ def test_a_row_named_by_its_number_answers_from_that_row(assistant, question, ro
 def test_a_row_number_the_table_skips_is_said_plainly(assistant) -> None:
     answer = assistant.ask("nhiệm vụ số 02 trong phụ lục KH 2024 là gì?")
     assert answer.abstained and "không có dòng số 02" in answer.answer
+
+
+def test_a_unit_no_document_mentions_gets_no_task(assistant) -> None:
+    answer = assistant.ask("Sở Quy hoạch - Kiến trúc được giao gì trong việc xây dựng IOC?")
+    assert answer.abstained and "Sở Quy hoạch" in answer.answer
