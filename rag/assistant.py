@@ -30,7 +30,7 @@ from rag.query import (
 )
 from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
-from rag.schemas import Answer, Chunk, TaskRecord
+from rag.schemas import Answer, Chunk, Citation, TaskRecord
 from rag.settings import Settings
 from rag.signature import Signature, asks_signer, find_signature
 from rag.spelling import Speller
@@ -87,6 +87,11 @@ _ROW_NUMBER = re.compile(
 _ASKS_NUMBER = re.compile(r"\b(?:so hieu|ky hieu|so may|so bao nhieu|mang so|so van ban)\b")
 _ASKS_ISSUER = re.compile(r"\b(?:co quan nao|don vi nao|ai|noi nao|cap nao)\b")
 _ASKS_DATE = re.compile(r"\b(?:ngay nao|ngay may|ngay bao nhieu|khi nao|bao gio|luc nao)\b")
+_LETTERHEAD_FACTS = (
+    (_ASKS_NUMBER, "number", "số hiệu"),
+    (_ASKS_DATE, "date", "ngày ban hành"),
+    (_ASKS_ISSUER, "issuer", "cơ quan ban hành"),
+)
 # "Còn X thì sao?", "thế còn X?": the previous question, asked of X.
 _ASKS_THE_SAME = re.compile(r"\s*(?:(?:the|vay|va|nhung)\s+)?con\s+\S")
 # Words that ask what an appendix is for rather than about something in it.
@@ -185,6 +190,25 @@ def _chunk_at(files: IndexFiles, source: str, page: int, start: int, end: int) -
         if c.source == source and c.page == page and c.line_start <= end and c.line_end >= start
     ]
     return min(inside, key=lambda c: c.line_start, default=None)
+
+
+def _joined(parts: list[Composition]) -> Composition:
+    """Answers to the parts of one question, in order, with one list of citations; a part
+    the document leaves blank makes the whole an abstention (the rest is still said)."""
+    if len(parts) == 1:
+        return parts[0]
+    citations: list[Citation] = []
+    texts = []
+    for part in parts:
+        citations, text = merge_citations(citations, part.citations, part.text)
+        texts.append(text)
+    answered = [p for p in parts if not p.abstained]
+    return Composition(
+        text=" ".join(texts),
+        abstained=len(answered) < len(parts),
+        citations=citations,
+        evidence=[c for p in answered for c in p.evidence],
+    )
 
 
 def _spelt_out_in(word: str, words: frozenset[str]) -> bool:
@@ -427,18 +451,21 @@ class Assistant:
         first = next((c for c in self.files.chunks if c.source == source), None)
         if first is None:
             return None
-        if _ASKS_NUMBER.search(folded):
-            field, what = (letterhead.number if letterhead else None), "số hiệu"
-        elif _ASKS_ISSUER.search(folded):
-            field, what = (letterhead.issuer if letterhead else None), "cơ quan ban hành"
-        elif _ASKS_DATE.search(folded):
-            field, what = (letterhead.date if letterhead else None), "ngày ban hành"
-        else:
+        # "ban hành ngày nào, của cơ quan nào" asks two facts: each is answered, in order.
+        asked = [
+            (what, getattr(letterhead, name) if letterhead else None)
+            for pattern, name, what in _LETTERHEAD_FACTS
+            if pattern.search(folded)
+        ]
+        if not asked:
             return None
-        chunk = self._chunk_of_line(source, field.line) if field else None
-        blank_day = what == "ngày ban hành" and field is not None and not field.complete
-        note = " (bản này để trống ngày)" if blank_day else ""
-        return self.composer.letterhead_answer(chunk or first, what, field, note)
+        answers = []
+        for what, field in asked:
+            chunk = self._chunk_of_line(source, field.line) if field else None
+            blank_day = what == "ngày ban hành" and field is not None and not field.complete
+            note = " (bản này để trống ngày)" if blank_day else ""
+            answers.append(self.composer.letterhead_answer(chunk or first, what, field, note))
+        return _joined(answers)
 
     def _row_by_number(self, analysis: QueryAnalysis) -> Composition | None:
         """ "Nhiệm vụ số 15 trong KH 2024", "STT 02 của phụ lục KH": the row the document's

@@ -31,7 +31,7 @@ from rag.query import QueryAnalysis, home_place_names, named_entities, unit_ment
 from rag.retrieve import ScoredChunk, chunk_body
 from rag.schemas import Answer, Chunk, Citation, TaskRecord
 from rag.signature import Signature
-from rag.text import fold, index_tokens, squash
+from rag.text import fold, index_tokens, join_split_numbers, squash
 
 ABSTAIN_TEXT = (
     "Không tìm thấy thông tin này trong tài liệu hiện có. "
@@ -88,7 +88,7 @@ class Composition:
 
     def to_answer(self, timing_ms: dict[str, float], note: str | None = None) -> Answer:
         return Answer(
-            answer=self.text,
+            answer=join_split_numbers(self.text),
             abstained=self.abstained,
             citations=self.citations,
             tasks=self.tasks,

@@ -154,3 +154,18 @@ def bigram_tokens(left: tuple[str, str], right: tuple[str, str]) -> tuple[str, .
 def squash(text: str) -> str:
     """Folded text with every non-alphanumeric removed: compares ``276/TB-VPCP`` and ``276 / tb - vpcp``."""
     return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
+# A table cell wrapped inside a number leaves a space in it: "29.297.561.0 00", "35.38 9".
+_SPLIT_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*\.)(\d{1,2}) (\d{1,2})(?![\d.,])")
+
+
+def join_split_numbers(text: str) -> str:
+    """Rejoin a dotted number whose last group a line wrap split ("14.425/35.38 9" ->
+    "14.425/35.389"): only when the two pieces make exactly one group of three digits."""
+
+    def joined(match: re.Match[str]) -> str:
+        head, left, right = match.groups()
+        return f"{head}{left}{right}" if len(left) + len(right) == 3 else match.group(0)
+
+    return _SPLIT_NUMBER.sub(joined, text)

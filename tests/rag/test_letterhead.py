@@ -80,3 +80,10 @@ def test_a_number_not_printed_is_not_guessed(assistant, question) -> None:
 def test_a_question_about_the_content_is_not_a_letterhead_question(assistant) -> None:
     answer = assistant.ask("cv 4709 yêu cầu gửi báo cáo trước ngày nào?")
     assert "17/6/2024" in answer.answer
+
+
+def test_two_facts_asked_of_a_document_are_both_answered(assistant) -> None:
+    answer = assistant.ask("cv 4709 ban hanh ngay nao, cua co quan nao")
+    assert not answer.abstained
+    assert "10 tháng 6 năm 2024" in answer.answer and "TỔ CÔNG TÁC" in answer.answer
+    assert len(answer.citations) == 2

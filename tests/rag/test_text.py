@@ -79,3 +79,13 @@ def test_index_tokens_match_with_and_without_diacritics() -> None:
 def test_index_tokens_ignore_leading_zeros() -> None:
     assert "6" in index_tokens("Sơ kết 06 tháng") and "6" in index_tokens("6 tháng")
     assert "06" not in index_tokens("Sơ kết 06 tháng")
+
+
+def test_numbers_split_by_a_wrapped_cell_are_rejoined() -> None:
+    from rag.text import join_split_numbers
+
+    assert join_split_numbers("bố trí 29.297.561.0 00 đồng") == "bố trí 29.297.561.000 đồng"
+    assert join_split_numbers("14.425/35.38 9 trường hợp") == "14.425/35.389 trường hợp"
+    # pieces that do not make one group of three digits stay apart
+    assert join_split_numbers("Quận 5, 10, 12 và 1.5 2") == "Quận 5, 10, 12 và 1.5 2"
+    assert join_split_numbers("đạt 7.389.831 hồ sơ, 12 nhóm") == "đạt 7.389.831 hồ sơ, 12 nhóm"
