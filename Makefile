@@ -60,9 +60,9 @@ format: install
 test: install browser tesseract postgres lint
 	$(VENV)/bin/pytest
 
-# dev, dev-b, the follow-up conversations and a fixed-seed sample of 1,000 synthetic
-# questions, side by side.
-EVAL_GOLD ?= eval/dev.jsonl eval/dev-b.jsonl eval/user-voice.jsonl eval/user-voice-2.jsonl eval/user-voice-conversations.jsonl
+# Every gold set (dev, dev-b, the user-voice sets, the follow-up conversations, the registry
+# sets) and a fixed-seed sample of 1,000 synthetic questions, side by side.
+EVAL_GOLD ?= eval/dev.jsonl eval/dev-b.jsonl eval/user-voice.jsonl eval/user-voice-2.jsonl eval/user-voice-3.jsonl eval/user-voice-4.jsonl eval/user-voice-conversations.jsonl eval/user-voice-conversations-2.jsonl eval/user-voice-conversations-3.jsonl eval/registry.jsonl eval/registry-voice.jsonl eval/registry-voice-2.jsonl
 SYNTHETIC_N ?= 1000
 SYNTHETIC_SEED ?= 6
 EVAL_FLAGS ?=
