@@ -26,7 +26,6 @@ from rag.query import (
     analyse,
     document_mentions,
     expansions,
-    find_doc_numbers,
 )
 from rag.registry_questions import RegistryQuestions
 from rag.retrieve import HybridRetriever, HybridSearcher, ScoredChunk
@@ -300,15 +299,13 @@ class Assistant:
     def analyse(self, question: str) -> QueryAnalysis:
         # Analysed as respelt in the corpus's words ("ke hoah", "bn nv"); shown as typed.
         respelt = self.speller.respell(normalize(question))
+        analysis = analyse(respelt, aliases=self.aliases, home_sources=self.home_sources)
         # "310/TB-VPCP" names a document, not the office that issued it as a unit asked about.
         unit_text = respelt
-        for number in find_doc_numbers(respelt):
+        for number in analysis.doc_numbers:
             unit_text = unit_text.replace(number.text, " ")
         units = tuple(self.gazetteer.find_in_text(unit_text))
-        analysis = analyse(
-            respelt, units=units, aliases=self.aliases, home_sources=self.home_sources
-        )
-        return replace(analysis, question=question)
+        return replace(analysis, question=question, units=units)
 
     def corpus_mentions(self, phrase: str) -> bool:
         if has_diacritics(phrase):
@@ -641,7 +638,7 @@ class Assistant:
             if compared and not answer.abstained:
                 answer = self._attributed(answer, part.sources[0])
             if answer.abstained:
-                where = f" ({self._document_label(part.sources[0])})" if compared else ""
+                where = f" ({self.composer.label_of(part.sources[0])})" if compared else ""
                 unanswered.append(part.question.strip(" ?") + where)
             elif merged is None:
                 merged = answer
@@ -661,14 +658,10 @@ class Assistant:
             merged.text = f"{merged.text} Không tìm thấy thông tin cho: {missing}."
         return all_hits, merged
 
-    def _document_label(self, source: str) -> str:
-        document = self.files.documents.get(source)
-        return document.label if document else source
-
     def _attributed(self, answer: Composition, source: str) -> Composition:
         if answer.text.startswith("Theo "):
             return answer
-        return replace(answer, text=f"Theo {self._document_label(source)}: {answer.text}")
+        return replace(answer, text=f"Theo {self.composer.label_of(source)}: {answer.text}")
 
     def _follow_up(
         self, analysis: QueryAnalysis, previous: PreviousTurn | None
